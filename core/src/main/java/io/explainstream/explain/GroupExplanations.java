@@ -35,7 +35,8 @@ public final class GroupExplanations {
     }
 
     /** Scores from a neural explainer as attributions: non-zero scores, labelled, largest |score| first. */
-    public static List<Attribution> ofScores(GimeModel model, Workspace ws, float[] scores, Label[] labels, int limit) {
+    public static List<Attribution> ofScores(GimeModel model, float[] scaled, float[] scores, Label[] labels,
+                                             int limit) {
         double[] s = new double[scores.length];
         for (int j = 0; j < s.length; j++) {
             s[j] = scores[j];
@@ -44,7 +45,7 @@ public final class GroupExplanations {
         List<Attribution> out = new ArrayList<>();
         for (int j = 0; j < s.length; j++) {
             if (s[j] != 0 || (labels != null && l[j] != Label.NEUTRAL)) {
-                out.add(new Attribution(j, model.featureName(j), ws.scaled(j), s[j], s[j], l[j]));
+                out.add(new Attribution(j, model.featureName(j), scaled[j], s[j], s[j], l[j]));
             }
         }
         return top(out, limit);

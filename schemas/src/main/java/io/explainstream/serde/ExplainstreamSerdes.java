@@ -1,0 +1,28 @@
+package io.explainstream.serde;
+
+import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.ExplanationRequest;
+import io.explainstream.schema.PredictionEvent;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+
+/** The value serdes of the project's topics, all on one {@link SchemaRegistry}. */
+public record ExplainstreamSerdes(
+        Serde<PredictionEvent> predictionEvent,
+        Serde<ExplainedEvent> explainedEvent,
+        Serde<ExplanationRequest> explanationRequest) {
+
+    public ExplainstreamSerdes {
+        Objects.requireNonNull(predictionEvent, "predictionEvent");
+        Objects.requireNonNull(explainedEvent, "explainedEvent");
+        Objects.requireNonNull(explanationRequest, "explanationRequest");
+    }
+
+    /** Value serdes; with {@code autoRegister} false the schemas must already be registered. */
+    public static ExplainstreamSerdes create(SchemaRegistry registry, boolean autoRegister) {
+        return new ExplainstreamSerdes(
+                new AvroSerde<>(PredictionEvent.class, registry, autoRegister),
+                new AvroSerde<>(ExplainedEvent.class, registry, autoRegister),
+                new AvroSerde<>(ExplanationRequest.class, registry, autoRegister));
+    }
+}

@@ -1,0 +1,266 @@
+package io.explainstream.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apicurio Registry 3.0.9 (in-memory storage) in a child JVM on 127.0.0.1, for tests that need a
+ * Confluent-compatible schema registry. The app zip comes from the local Maven repository (path in
+ * {@code testkit.properties}) and is unpacked once into {@code ${java.io.tmpdir}/explainstream-apicurio-3.0.9}.
+ * {@link #url()} is the Confluent-compatible API base ({@code /apis/ccompat/v7}). The child process is destroyed by
+ * {@link #close()} or, failing that, by a JVM shutdown hook. State is lost on {@link #stop()}/{@link #restart()}.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path home;
+    private final String runnerJar;
+    private final int port;
+    private final Path logFile;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Thread shutdownHook = new Thread(this::destroyProcess, "apicurio-registry-shutdown");
+    private volatile Process process;
+
+    private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile) {
+        this.home = home;
+        this.runnerJar = runnerJar;
+        this.port = port;
+        this.logFile = logFile;
+    }
+
+    /** Unpacks the app if needed, starts it on a free port and waits until its API answers. */
+    public static ApicurioRegistry start() {
+        Properties props = testkitProperties();
+        String version = props.getProperty("apicurio.version");
+        Path zip = Path.of(props.getProperty("apicurio.zip"));
+        try {
+            Path home = unpack(zip, Path.of(System.getProperty("java.io.tmpdir"), "explainstream-apicurio-" + version));
+            Path logDir = Files.createTempDirectory("explainstream-apicurio-log");
+            ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
+                    freePort(), logDir.resolve("apicurio.log"));
+            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            try {
+                registry.launch();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
+        }
+    }
+
+    /** The Confluent-compatible API base URL, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7}. */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+    }
+
+    /** The registry's log file. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Stops the registry process (the port stays reserved for {@link #restart()}); its in-memory state is lost. */
+    public synchronized void stop() {
+        destroyProcess();
+    }
+
+    /** Starts the registry again on the same port (stopping it first if it runs); it comes back empty. */
+    public synchronized void restart() {
+        destroyProcess();
+        launch();
+    }
+
+    /** Stops the registry process. */
+    @Override
+    public synchronized void close() {
+        destroyProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+    }
+
+    private synchronized void launch() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", runnerJar)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        long started = System.nanoTime();
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start Apicurio Registry with " + java + ": " + e, e);
+        }
+        awaitReady();
+        LOG.info("Apicurio Registry ready at {} in {} ms (pid {}, log {})", url(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), logFile);
+    }
+
+    private void awaitReady() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Apicurio Registry exited with status " + process.exitValue()
+                        + " before it was ready; log " + logFile + ":\n" + logTail());
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                destroyProcess();
+                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
+            }
+            sleep(200);
+        }
+        destroyProcess();
+        throw new IllegalStateException("Apicurio Registry was not ready at " + url() + " after " + START_TIMEOUT
+                + "; log " + logFile + ":\n" + logTail());
+    }
+
+    private synchronized void destroyProcess() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static Properties testkitProperties() {
+        Properties props = new Properties();
+        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("testkit.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("io/explainstream/testkit/testkit.properties is missing from the classpath");
+            }
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return props;
+    }
+
+    private static Path unpack(Path zip, Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException("Apicurio Registry app zip not found at " + zip
+                    + "; resolve io.apicurio:apicurio-registry-app:zip:all into the local Maven repository"
+                    + " (e.g. mvn -pl testkit dependency:resolve)");
+        }
+        Files.createDirectories(target.getParent());
+        Path staging = Files.createTempDirectory(target.getParent(), target.getFileName() + ".unpacking-");
+        try {
+            try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+                for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                    Path out = staging.resolve(entry.getName()).normalize();
+                    if (!out.startsWith(staging)) {
+                        throw new IOException("zip entry escapes the target folder: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(out);
+                    } else {
+                        Files.createDirectories(out.getParent());
+                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+            }
+        } finally {
+            deleteRecursively(staging);
+        }
+        return target;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
