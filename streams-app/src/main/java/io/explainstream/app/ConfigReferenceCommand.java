@@ -1,0 +1,33 @@
+package io.explainstream.app;
+
+import io.explainstream.app.config.ConfigKey;
+import io.explainstream.app.config.ConfigKeys;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** {@code explainstream config-reference}: every key with its default, environment variable and doc, as Markdown. */
+@Command(name = "config-reference", mixinStandardHelpOptions = true,
+        description = "Prints every configuration key, its default, environment variable and meaning (Markdown).")
+final class ConfigReferenceCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.out.println(table());
+        return 0;
+    }
+
+    static String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| key | default | environment variable | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey k : ConfigKeys.ALL) {
+            sb.append("| `").append(k.name()).append("` | ")
+                    .append(k.defaultValue() == null ? "" : "`" + k.defaultValue() + "`").append(" | `")
+                    .append(k.envName()).append("` | ").append(k.doc()).append(" |\n");
+        }
+        ConfigKeys.KAFKA_DEFAULTS.forEach((key, v) -> sb.append("| `").append(key).append("` | `").append(v)
+                .append("` | `").append(ConfigKeys.KAFKA_ENV_PREFIX)
+                .append(key.replace('.', '_').toUpperCase(java.util.Locale.ROOT))
+                .append("` | Kafka Streams setting; explainstream's default. |\n"));
+        return sb.toString();
+    }
+}

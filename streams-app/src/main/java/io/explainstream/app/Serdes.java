@@ -1,0 +1,19 @@
+package io.explainstream.app;
+
+import io.explainstream.app.topology.TopologySerdes;
+import io.explainstream.schema.PendingExplanation;
+import io.explainstream.serde.AvroSerde;
+import io.explainstream.serde.ExplainstreamSerdes;
+import io.explainstream.serde.SchemaRegistry;
+
+/** The topology's serdes on a schema registry. Internal subjects (the L2E buffer's changelog) always auto-register. */
+public final class Serdes {
+    private Serdes() {
+    }
+
+    public static TopologySerdes create(SchemaRegistry registry, boolean autoRegister) {
+        ExplainstreamSerdes s = ExplainstreamSerdes.create(registry, autoRegister);
+        return new TopologySerdes(s.predictionEvent(), s.explainedEvent(), s.explanationRequest(),
+                new AvroSerde<>(PendingExplanation.class, registry, true, false));
+    }
+}

@@ -1,0 +1,84 @@
+package io.explainstream.app.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every key explainstream itself reads. Any other key is a Kafka Streams / client setting and is passed through. */
+public final class ConfigKeys {
+    public static final ConfigKey BUNDLE_PATH = new ConfigKey("explainstream.bundle.path", null, false,
+            "Path of the model bundle folder (bundle.json and an optional L2E ONNX file). Required.");
+    public static final ConfigKey STAGE = new ConfigKey("explainstream.stage", "all", false,
+            "Which stages this instance runs: all (GIME and L2E in one topology), gime (GIME only; uncertain events "
+                    + "go to the l2e-requests topic) or l2e (only the L2E stage, reading the l2e-requests topic).");
+    public static final ConfigKey TOPIC_INPUT = new ConfigKey("explainstream.topic.input", "predictions", false,
+            "Topic of PredictionEvent records to explain.");
+    public static final ConfigKey TOPIC_OUTPUT = new ConfigKey("explainstream.topic.output", "predictions.explained",
+            false, "Topic the ExplainedEvent records are written to.");
+    public static final ConfigKey TOPIC_DLQ = new ConfigKey("explainstream.topic.dlq", "predictions.dlq", false,
+            "Dead-letter topic: records that cannot be explained, unchanged, with the reason in headers.");
+    public static final ConfigKey TOPIC_L2E_REQUESTS = new ConfigKey("explainstream.topic.l2e-requests",
+            "predictions.l2e-requests", false,
+            "Topic between the GIME stage and the L2E stage when they run as separate deployments.");
+    public static final ConfigKey MIN_POSTERIOR = new ConfigKey("explainstream.routing.min-posterior", null, false,
+            "Overrides the bundle's threshold: events whose top posterior is below it go to L2E. In [0, 1].");
+    public static final ConfigKey MAX_RESIDUAL = new ConfigKey("explainstream.routing.max-residual", null, false,
+            "Overrides the bundle's threshold: events whose |g_k(x) - f(x)| (z-units of f) exceeds it go to L2E.");
+    public static final ConfigKey L2E_ENABLED = new ConfigKey("explainstream.l2e.enabled", "true", false,
+            "Explain uncertain events with the bundle's L2E explainer. When false, or when the bundle has none, "
+                    + "they keep their group explanation and their routing reason.");
+    public static final ConfigKey L2E_PROVIDER = new ConfigKey("explainstream.l2e.provider", "auto", false,
+            "ONNX Runtime execution provider: auto (CUDA when a GPU and its libraries are present, else CPU), "
+                    + "cpu, or cuda (fail when unavailable).");
+    public static final ConfigKey L2E_BATCH_SIZE = new ConfigKey("explainstream.l2e.batch-size", "64", false,
+            "Largest L2E micro-batch; a batch is flushed when it is full or max-wait-ms has passed. 1..4096.");
+    public static final ConfigKey L2E_MAX_WAIT_MS = new ConfigKey("explainstream.l2e.max-wait-ms", "20", false,
+            "Longest wall-clock wait (ms) before a partial L2E micro-batch is flushed. 1..60000.");
+    public static final ConfigKey L2E_THREADS = new ConfigKey("explainstream.l2e.intra-op-threads", "1", false,
+            "ONNX Runtime intra-op threads of the L2E session. 1..64.");
+    public static final ConfigKey MAX_FEATURES = new ConfigKey("explainstream.explanation.max-features", "10", false,
+            "Most features an explanation lists (largest |contribution| first). 1..1000.");
+    public static final ConfigKey REGISTRY_URL = new ConfigKey("schema.registry.url", null, false,
+            "Base URL of a Confluent-compatible schema registry. Required.");
+    public static final ConfigKey AUTO_REGISTER = new ConfigKey("auto.register.schemas", "true", false,
+            "Register the output schemas under <topic>-value when absent; when false they must already exist.");
+    public static final ConfigKey REGISTRY_AUTH_SOURCE = new ConfigKey("basic.auth.credentials.source", null, false,
+            "Registry basic-auth source, e.g. USER_INFO.");
+    public static final ConfigKey REGISTRY_USER_INFO = new ConfigKey("basic.auth.user.info", null, true,
+            "Registry basic-auth credentials user:password (secret).");
+
+    public static final List<ConfigKey> ALL = List.of(BUNDLE_PATH, STAGE, TOPIC_INPUT, TOPIC_OUTPUT, TOPIC_DLQ,
+            TOPIC_L2E_REQUESTS, MIN_POSTERIOR, MAX_RESIDUAL, L2E_ENABLED, L2E_PROVIDER, L2E_BATCH_SIZE,
+            L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
+            REGISTRY_USER_INFO);
+
+    public static final Map<String, ConfigKey> BY_NAME = ALL.stream()
+            .collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+    /** Kafka settings explainstream sets unless the user does. */
+    public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
+            "application.id", "explainstream",
+            "processing.guarantee", "exactly_once_v2",
+            "ensure.explicit.internal.resource.naming", "true");
+
+    /** Prefix of environment variables that carry Kafka settings: EXPLAINSTREAM_KAFKA_BOOTSTRAP_SERVERS → bootstrap.servers. */
+    public static final String KAFKA_ENV_PREFIX = "EXPLAINSTREAM_KAFKA_";
+
+    private ConfigKeys() {
+    }
+
+    public static boolean isRegistryClientKey(String key) {
+        return key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
+    }
+
+    public static boolean isSecret(String key) {
+        ConfigKey known = BY_NAME.get(key);
+        if (known != null) {
+            return known.secret();
+        }
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
+                || k.contains("token") || k.contains("credentials") || k.endsWith(".key");
+    }
+}

@@ -1,0 +1,47 @@
+package io.explainstream.app.topology;
+
+import io.explainstream.bundle.ModelBundle;
+import io.explainstream.explain.Attribution;
+import io.explainstream.gime.GimeModel;
+import io.explainstream.gime.Route;
+import io.explainstream.gime.Workspace;
+import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.Explanation;
+import io.explainstream.schema.ExplanationSource;
+import io.explainstream.schema.FeatureAttribution;
+import io.explainstream.schema.FeatureLabel;
+import io.explainstream.schema.PredictionEvent;
+import io.explainstream.schema.RoutingReason;
+import io.explainstream.schema.Timings;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the output records from an assignment. */
+final class Outputs {
+    private Outputs() {
+    }
+
+    static ExplainedEvent explained(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
+                                    double residual, Route route, ExplanationSource source,
+                                    List<Attribution> attributions, long gimeNanos) {
+        Integer runnerUp = ws.runnerUp() < 0 ? null : ws.runnerUp();
+        Double runnerUpPosterior = ws.runnerUp() < 0 ? null : ws.runnerUpPosterior();
+        return new ExplainedEvent(e.getEventId(), e.getModelId(), e.getModelVersion(), e.getEventTime(),
+                e.getPrediction(), ws.group(), ws.posterior(), runnerUp, runnerUpPosterior,
+                new Explanation(source, attributions(attributions)), model.target().fromZ(ws.surrogateZ()), residual,
+                RoutingReason.valueOf(route.name()), bundle.version(), null,
+                new Timings(Instant.ofEpochMilli(System.currentTimeMillis()), gimeNanos, null, null),
+                e.getAttributes());
+    }
+
+    static List<FeatureAttribution> attributions(List<Attribution> from) {
+        List<FeatureAttribution> out = new ArrayList<>(from.size());
+        for (Attribution a : from) {
+            out.add(new FeatureAttribution(a.index(), a.name(), a.value(), a.weight(), a.contribution(),
+                    FeatureLabel.valueOf(a.label().name())));
+        }
+        return out;
+    }
+}
