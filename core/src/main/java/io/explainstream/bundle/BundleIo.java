@@ -37,6 +37,10 @@ public final class BundleIo {
 
     /** Reads and validates the bundle in {@code directory} (or the folder of a {@code bundle.json} path). */
     public static LoadedBundle read(Path location) {
+        if (!Files.exists(location)) {
+            throw new InvalidBundleException(location.toString(), List.of("the bundle folder " + location
+                    + " does not exist"));
+        }
         Path dir = Files.isDirectory(location) ? location : location.toAbsolutePath().getParent();
         Path manifest = dir.resolve(MANIFEST);
         String source = dir.toString();

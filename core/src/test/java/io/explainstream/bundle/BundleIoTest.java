@@ -47,6 +47,12 @@ class BundleIoTest {
     }
 
     @Test
+    void shouldSayWhenTheBundleFolderDoesNotExist() {
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> BundleIo.read(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("nope does not exist"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseMalformedJsonNamingTheLine() throws IOException {
         Files.writeString(dir.resolve("bundle.json"), "{\n  \"modelId\": \"m\",\n  \"version\": \n}");
         InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> BundleIo.read(dir));

@@ -15,7 +15,12 @@ import io.explainstream.bundle.RoutingThresholds;
 import io.explainstream.gime.Router;
 import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.SchemaRegistry;
+import io.explainstream.app.http.OpsServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,11 +52,18 @@ public final class ExplainstreamApp implements AutoCloseable {
     private final SharedL2eExplainers explainers;
     private final L2eExplainer explainerLease;
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private KafkaStreamsMetrics streamsMetrics;
+    private OpsServer ops;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ExplainstreamApp(AppConfig config) {
         this.config = config;
         this.bundle = BundleIo.read(config.bundlePath());
+        Metrics.addRegistry(meters);
+        Gauge.builder("explainstream.bundle.info", () -> 1).tag("model", bundle.model().modelId())
+                .tag("version", bundle.model().version()).description("The model bundle being served")
+                .register(meters);
         LOG.info("loaded model bundle {} (model {}, version {}, {} features, {} groups, L2E {})", bundle.directory(),
                 bundle.model().modelId(), bundle.model().version(), bundle.model().dimension(),
                 bundle.model().groupCount(), bundle.model().l2e() == null ? "none" : bundle.model().l2e().version());
@@ -82,9 +94,22 @@ public final class ExplainstreamApp implements AutoCloseable {
     /** Validates everything it can before touching Kafka, then starts the streams client. */
     public static ExplainstreamApp start(AppConfig config) {
         ExplainstreamApp app = new ExplainstreamApp(config);
-        app.checkTopics();
-        app.streams.start();
-        return app;
+        try {
+            app.checkTopics();
+            app.streamsMetrics = new KafkaStreamsMetrics(app.streams);
+            app.streamsMetrics.bindTo(app.meters);
+            if (config.httpPort() >= 0) {
+                app.ops = OpsServer.start(config.httpHost(), config.httpPort(), app.meters,
+                        () -> app.streams.state() == KafkaStreams.State.RUNNING);
+                LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready",
+                        config.httpHost(), app.ops.port());
+            }
+            app.streams.start();
+            return app;
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
     }
 
     public static TopologySettings settings(AppConfig config, LoadedBundle bundle, SharedL2eExplainers explainers) {
@@ -133,6 +158,11 @@ public final class ExplainstreamApp implements AutoCloseable {
         return streams;
     }
 
+    /** The port of the /metrics and /health endpoints, or -1 when they are disabled. */
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
     public LoadedBundle bundle() {
         return bundle;
     }
@@ -146,6 +176,14 @@ public final class ExplainstreamApp implements AutoCloseable {
     public void close() {
         LOG.info("shutting down");
         streams.close(Duration.ofSeconds(30));
+        if (ops != null) {
+            ops.close();
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        Metrics.removeRegistry(meters);
+        meters.close();
         if (explainerLease != null) {
             explainerLease.close();
         }

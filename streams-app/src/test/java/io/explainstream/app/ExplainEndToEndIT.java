@@ -114,6 +114,13 @@ class ExplainEndToEndIT {
                 }
             }
             assertTrue(l2e > 0 && l2e < c.output.size(), "some, not all, events go to L2E: " + l2e);
+
+            String metrics = get(app.httpPort(), "/metrics");
+            assertTrue(metrics.contains("explainstream_l2e_provider{provider=\"CPU\"} 1.0"), metrics);
+            assertTrue(metrics.contains("explainstream_events_explained_total{source=\"L2E\"} " + l2e + ".0"),
+                    metrics);
+            assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams' own metrics are bound");
+            assertEquals("ready\n", get(app.httpPort(), "/health/ready"));
         }
     }
 
@@ -123,7 +130,13 @@ class ExplainEndToEndIT {
         LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("run"), false);
         Path config = dir.resolve("run.properties");
         StringBuilder props = new StringBuilder();
-        appSettings(t, bundle, "run").forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+        int httpPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            httpPort = s.getLocalPort();
+        }
+        Map<String, String> settings = appSettings(t, bundle, "run");
+        settings.put("explainstream.http.port", Integer.toString(httpPort));
+        settings.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         Files.writeString(config, props.toString());
         Path log = dir.resolve("run.log");
         Path root = Path.of("..").toAbsolutePath().normalize();
@@ -137,6 +150,7 @@ class ExplainEndToEndIT {
             produce(inputs);
             Collected c = collect(t, inputs.size(), Duration.ofMinutes(3));
             assertEquals(inputs.size(), c.output.size() + c.dlq.size(), () -> tail(log));
+            assertTrue(get(httpPort, "/metrics").contains("explainstream_l2e_provider{provider=\"CPU\"} 1.0"));
             p.destroy();
             assertTrue(p.waitFor(90, TimeUnit.SECONDS), "stops within 90 s of SIGTERM");
             int exit = p.exitValue();
@@ -186,6 +200,7 @@ class ExplainEndToEndIT {
         s.put("explainstream.l2e.provider", "cpu");
         s.put("explainstream.l2e.batch-size", "32");
         s.put("explainstream.routing.min-posterior", "0.6");
+        s.put("explainstream.http.port", "0");
         return s;
     }
 
@@ -266,6 +281,14 @@ class ExplainEndToEndIT {
             }
         }
         return new Collected(output, dlq);
+    }
+
+    private static String get(int port, String path) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.body();
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

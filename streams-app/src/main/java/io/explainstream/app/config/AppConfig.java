@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * (bootstrap servers, TLS/SASL, ...), with explainstream's defaults for the keys the user left out.
  */
 public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minPosterior, Double maxResidual,
-                        L2eSettings l2e, int maxFeatures, RegistrySettings registry, Map<String, String> kafka) {
+                        L2eSettings l2e, int maxFeatures, String httpHost, int httpPort, RegistrySettings registry,
+                        Map<String, String> kafka) {
 
     public static AppConfig parse(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -32,6 +33,8 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                 Duration.ofMillis(r.integer(ConfigKeys.L2E_MAX_WAIT_MS, 1, 60_000)),
                 r.integer(ConfigKeys.L2E_THREADS, 1, 64));
         int maxFeatures = r.integer(ConfigKeys.MAX_FEATURES, 1, 1000);
+        String httpHost = r.required(ConfigKeys.HTTP_HOST);
+        int httpPort = r.integer(ConfigKeys.HTTP_PORT, -1, 65535);
         Map<String, String> registryClient = new HashMap<>();
         Map<String, String> kafka = new TreeMap<>(ConfigKeys.KAFKA_DEFAULTS);
         for (Map.Entry<String, String> e : values.entrySet()) {
@@ -59,7 +62,8 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         }
         RegistrySettings registry = new RegistrySettings(r.required(ConfigKeys.REGISTRY_URL),
                 r.bool(ConfigKeys.AUTO_REGISTER), Map.copyOf(registryClient));
-        return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, registry,
+        return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, httpHost, httpPort,
+                registry,
                 Map.copyOf(kafka));
     }
 
@@ -72,6 +76,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         sb.append("routing overrides = minPosterior ").append(minPosterior).append(", maxResidual ")
                 .append(maxResidual).append('\n');
         sb.append("l2e = ").append(l2e).append('\n');
+        sb.append("http = ").append(httpPort < 0 ? "disabled" : httpHost + ":" + httpPort).append('\n');
         sb.append("registry = ").append(registry).append('\n');
         new TreeMap<>(kafka).forEach((k, v) -> sb.append(k).append(" = ")
                 .append(ConfigKeys.isSecret(k) ? "[hidden]" : v).append('\n'));

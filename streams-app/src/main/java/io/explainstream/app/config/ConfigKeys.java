@@ -39,6 +39,10 @@ public final class ConfigKeys {
             "ONNX Runtime intra-op threads of the L2E session. 1..64.");
     public static final ConfigKey MAX_FEATURES = new ConfigKey("explainstream.explanation.max-features", "10", false,
             "Most features an explanation lists (largest |contribution| first). 1..1000.");
+    public static final ConfigKey HTTP_HOST = new ConfigKey("explainstream.http.host", "127.0.0.1", false,
+            "Address the /metrics and /health endpoints bind to; 0.0.0.0 exposes them on every interface.");
+    public static final ConfigKey HTTP_PORT = new ConfigKey("explainstream.http.port", "9464", false,
+            "Port of the /metrics and /health endpoints; 0 picks a free port, -1 disables them.");
     public static final ConfigKey REGISTRY_URL = new ConfigKey("schema.registry.url", null, false,
             "Base URL of a Confluent-compatible schema registry. Required.");
     public static final ConfigKey AUTO_REGISTER = new ConfigKey("auto.register.schemas", "true", false,
@@ -50,7 +54,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(BUNDLE_PATH, STAGE, TOPIC_INPUT, TOPIC_OUTPUT, TOPIC_DLQ,
             TOPIC_L2E_REQUESTS, MIN_POSTERIOR, MAX_RESIDUAL, L2E_ENABLED, L2E_PROVIDER, L2E_BATCH_SIZE,
-            L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
+            L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, HTTP_HOST, HTTP_PORT, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
             REGISTRY_USER_INFO);
 
     public static final Map<String, ConfigKey> BY_NAME = ALL.stream()

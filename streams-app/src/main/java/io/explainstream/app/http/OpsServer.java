@@ -1,0 +1,65 @@
+package io.explainstream.app.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operations endpoints: {@code /metrics} (Prometheus text format), {@code /health/live} and
+ * {@code /health/ready} (200 only while {@code ready} holds, else 503). Bound to 127.0.0.1 unless configured.
+ */
+public final class OpsServer implements AutoCloseable {
+    private final HttpServer server;
+
+    private OpsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
+            s.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    registry.scrape()));
+            s.createContext("/health/live", ex -> reply(ex, 200, "text/plain", "live\n"));
+            s.createContext("/health/ready", ex -> {
+                boolean ok = ready.getAsBoolean();
+                reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+            });
+            s.setExecutor(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "explainstream-http");
+                t.setDaemon(true);
+                return t;
+            }));
+            s.start();
+            return new OpsServer(s);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " for /metrics and /health: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
