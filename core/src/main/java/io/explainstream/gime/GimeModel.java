@@ -19,6 +19,7 @@ public final class GimeModel {
     private final double tau;
     private final double[] center;
     private final double[] invScale;
+    private final double[] offset;
     private final int[][] phiIndex;
     private final double[][] phiUnit;
     private final int[][] thetaIndex;
@@ -34,8 +35,10 @@ public final class GimeModel {
         tau = b.gime().tau();
         center = b.scaler().center() == null ? null : b.scaler().center().clone();
         invScale = new double[dimension];
+        offset = new double[dimension];
         for (int j = 0; j < dimension; j++) {
             invScale[j] = 1.0 / b.scaler().scale()[j];
+            offset[j] = center == null ? 0.0 : -center[j] * invScale[j];
         }
         phiIndex = new int[groups][];
         phiUnit = new double[groups][];
@@ -104,23 +107,35 @@ public final class GimeModel {
     /** Assigns a dense raw vector of length {@link #dimension()}; the caller has validated it. */
     public void assignDense(float[] raw, Workspace ws) {
         double[] x = ws.scaled;
-        double norm2 = 0;
-        if (center == null) {
-            for (int j = 0; j < dimension; j++) {
-                double v = raw[j] * invScale[j];
-                x[j] = v;
-                norm2 += v * v;
-            }
-        } else {
-            for (int j = 0; j < dimension; j++) {
-                double v = (raw[j] - center[j]) * invScale[j];
-                x[j] = v;
-                norm2 += v * v;
-            }
+        double[] inv = invScale;
+        double[] off = offset;
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int j = 0;
+        for (; j + 3 < dimension; j += 4) {
+            double v0 = Math.fma(raw[j], inv[j], off[j]);
+            double v1 = Math.fma(raw[j + 1], inv[j + 1], off[j + 1]);
+            double v2 = Math.fma(raw[j + 2], inv[j + 2], off[j + 2]);
+            double v3 = Math.fma(raw[j + 3], inv[j + 3], off[j + 3]);
+            x[j] = v0;
+            x[j + 1] = v1;
+            x[j + 2] = v2;
+            x[j + 3] = v3;
+            a0 += v0 * v0;
+            a1 += v1 * v1;
+            a2 += v2 * v2;
+            a3 += v3 * v3;
+        }
+        for (; j < dimension; j++) {
+            double v = Math.fma(raw[j], inv[j], off[j]);
+            x[j] = v;
+            a0 += v * v;
         }
         ws.denseFilled = true;
         ws.touchedCount = 0;
-        finish(ws, Math.sqrt(norm2));
+        finish(ws, Math.sqrt((a0 + a1) + (a2 + a3)));
     }
 
     /**
@@ -188,7 +203,6 @@ public final class GimeModel {
         double[] logits = ws.logits;
         double scale = tau / norm;
         int best = 0;
-        int second = -1;
         for (int k = 0; k < groups; k++) {
             int[] idx = phiIndex[k];
             double[] w = phiUnit[k];
@@ -198,20 +212,18 @@ public final class GimeModel {
             }
             double logit = scale * dot;
             logits[k] = logit;
-            if (k == 0) {
-                continue;
-            }
             if (logit > logits[best]) {
-                second = best;
                 best = k;
-            } else if (second < 0 || logit > logits[second]) {
-                second = k;
             }
         }
         double max = logits[best];
         double sum = 0;
+        int second = -1;
         for (int k = 0; k < groups; k++) {
             sum += Math.exp(logits[k] - max);
+            if (k != best && (second < 0 || logits[k] > logits[second])) {
+                second = k;
+            }
         }
         ws.group = best;
         ws.posterior = 1.0 / sum;
