@@ -1,0 +1,20 @@
+package io.explainstream.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Starts {@code bin/explainstream run --config FILE} as a child process, as a user would, logging to a file. */
+final class AppProcess {
+    private AppProcess() {
+    }
+
+    static Process start(Path config, Path log) throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/explainstream").toString(), "run", "--config",
+                config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("EXPLAINSTREAM_NO_BUILD", "1");
+        pb.environment().put("EXPLAINSTREAM_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1");
+        return pb.start();
+    }
+}

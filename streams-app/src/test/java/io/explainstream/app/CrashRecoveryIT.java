@@ -1,0 +1,179 @@
+package io.explainstream.app;
+
+import io.explainstream.app.ItSupport.Accounting;
+import io.explainstream.app.ItSupport.Collected;
+import io.explainstream.app.ItSupport.Topics;
+import io.explainstream.app.topology.TestBundles;
+import io.explainstream.bundle.LoadedBundle;
+import io.explainstream.serde.ConfluentSchemaRegistry;
+import io.explainstream.serde.RegistrySettings;
+import io.explainstream.testkit.ApicurioRegistry;
+import io.explainstream.testkit.EmbeddedKafka;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nothing lost, nothing duplicated through crashes: the app runs as its own process ({@code bin/explainstream run})
+ * under paced load and is killed with SIGKILL at random moments (during processing, L2E micro-batches and commits
+ * alike: with a 32-event batch and a 100 ms commit interval both are nearly always in flight) and restarted.
+ * The output and DLQ are read with read_committed. {@code CRASH_SEED} repeats a run's kill schedule.
+ */
+class CrashRecoveryIT {
+    private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
+    private static final int KILLS = Integer.getInteger("crash.kills", 3);
+    private static EmbeddedKafka kafka;
+    private static ApicurioRegistry registryServer;
+    private static ConfluentSchemaRegistry registry;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void startServers() {
+        System.out.println("crash.seed=" + SEED + " crash.kills=" + KILLS);
+        kafka = EmbeddedKafka.start();
+        registryServer = ApicurioRegistry.start();
+        registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryServer.url(), true, Map.of()));
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        if (registryServer != null) {
+            registryServer.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenTheAppIsKilledAndRestarted() throws Exception {
+        Random random = new Random(SEED);
+        Topics t = Topics.create(kafka, "crash", 3);
+        Path config = config(t, "crash", "crash-1");
+        Path log = dir.resolve("crash.log");
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 4000, 0.05, random);
+        CompletableFuture<Void> load = paced(inputs, Duration.ofSeconds(20));
+        Process app = AppProcess.start(config, log);
+        try {
+            for (int kill = 0; kill < KILLS; kill++) {
+                awaitRunning(log, kill + 1);
+                Thread.sleep(300 + random.nextInt(2000));
+                app.destroyForcibly();
+                assertTrue(app.waitFor(30, TimeUnit.SECONDS));
+                System.out.println("killed the app (kill " + (kill + 1) + " of " + KILLS + ")");
+                app = AppProcess.start(config, log);
+            }
+            load.get(2, TimeUnit.MINUTES);
+            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(4));
+            Accounting a = Accounting.of(inputs, c);
+            System.out.println("crash: " + a.in() + " in, " + a.out() + " out, " + a.dlq() + " dlq, "
+                    + a.lost().size() + " lost, " + a.duplicated().size() + " duplicated, " + KILLS + " kills");
+            if (!a.lost().isEmpty() || !a.duplicated().isEmpty()) {
+                System.out.println(ItSupport.tail(log));
+            }
+            a.assertExactlyOnce();
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenOneOfTwoInstancesIsKilled() throws Exception {
+        Random random = new Random(SEED + 1);
+        Topics t = Topics.create(kafka, "rebalance", 4);
+        String applicationId = ItSupport.uniqueId("rebalance");
+        Path configA = config(t, applicationId, "instance-a");
+        Path configB = config(t, applicationId, "instance-b");
+        Path log = dir.resolve("rebalance.log");
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 3000, 0.05, random);
+        Process a = AppProcess.start(configA, log);
+        Process b = AppProcess.start(configB, log);
+        try {
+            CompletableFuture<Void> load = paced(inputs, Duration.ofSeconds(15));
+            awaitRunning(log, 2);
+            Thread.sleep(1000 + random.nextInt(3000));
+            a.destroyForcibly();
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+            System.out.println("killed instance a; instance b takes over its tasks");
+            load.get(2, TimeUnit.MINUTES);
+            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(4));
+            Accounting acc = Accounting.of(inputs, c);
+            System.out.println("rebalance: " + acc.in() + " in, " + acc.out() + " out, " + acc.dlq() + " dlq, "
+                    + acc.lost().size() + " lost, " + acc.duplicated().size() + " duplicated");
+            acc.assertExactlyOnce();
+            assertTrue(b.isAlive(), "the surviving instance keeps running");
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+    }
+
+    private Path config(Topics t, String applicationId, String instance) throws Exception {
+        LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("bundle-" + instance), false);
+        Map<String, String> s = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+                dir.resolve("state-" + instance), applicationId.startsWith("it-") ? applicationId
+                        : ItSupport.uniqueId(applicationId));
+        s.put("group.instance.id", instance);
+        s.put("session.timeout.ms", "6000");
+        s.put("producer.transaction.timeout.ms", "6000");
+        s.put("explainstream.http.port", "-1");
+        return ItSupport.propertiesFile(dir.resolve(instance + ".properties"), s);
+    }
+
+    /** Waits until the log shows the app RUNNING {@code times} times in all, i.e. the current incarnation is. */
+    private static void awaitRunning(Path log, int times) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String text = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
+            if (text.split("-> RUNNING", -1).length - 1 >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the app did not reach RUNNING\n" + ItSupport.tail(log));
+    }
+
+    /** Sends the records evenly over {@code duration} in the background. */
+    private static CompletableFuture<Void> paced(List<ProducerRecord<byte[], byte[]>> records, Duration duration) {
+        return CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            long step = duration.toNanos() / records.size();
+            try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(kafka)) {
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < records.size(); i++) {
+                    long due = start + i * step;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    sent.add(p.send(records.get(i)));
+                }
+                p.flush();
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}
