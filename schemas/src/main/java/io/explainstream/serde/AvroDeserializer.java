@@ -32,8 +32,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final SchemaRegistry registry;
     private final Map<Integer, Reader<T>> readersById = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    private final DecodeLimits limits;
 
     public AvroDeserializer(Class<T> type, SchemaRegistry registry) {
+        this(type, registry, DecodeLimits.DEFAULT);
+    }
+
+    public AvroDeserializer(Class<T> type, SchemaRegistry registry, DecodeLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.type = Objects.requireNonNull(type, "type");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.data = SpecificData.getForClass(type);
@@ -54,6 +60,10 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             throw new DecodeException(DecodeException.Kind.NOT_WIRE_FORMAT,
                     "record is " + bytes.length + " bytes, shorter than the 5-byte Confluent header");
         }
+        if (bytes.length > limits.maxRecordBytes()) {
+            throw new DecodeException(DecodeException.Kind.TOO_LARGE, "record is " + bytes.length
+                    + " bytes, over the limit of " + limits.maxRecordBytes());
+        }
         if (bytes[0] != 0) {
             throw new DecodeException(DecodeException.Kind.NOT_WIRE_FORMAT,
                     String.format("magic byte is 0x%02x, expected 0x00", bytes[0] & 0xff));
@@ -65,6 +75,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         }
         if (reader.incompatibility != null) {
             throw new DecodeException(DecodeException.Kind.INCOMPATIBLE_SCHEMA, reader.incompatibility);
+        }
+        String refused = AvroBodyGuard.check(reader.writer, bytes, HEADER, bytes.length - HEADER, limits);
+        if (refused != null) {
+            boolean tooLarge = refused.contains("over the limit");
+            throw new DecodeException(tooLarge ? DecodeException.Kind.TOO_LARGE : DecodeException.Kind.MALFORMED_AVRO,
+                    (tooLarge ? "record is too large" : "Avro body is malformed") + " (schema id " + id + "): "
+                            + refused);
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, decoders.get());
         decoders.set(decoder);
@@ -93,12 +110,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         }
         SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return new Reader<>(null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be read as "
+            return new Reader<>(writer, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be read as "
                     + type.getName() + ": " + compatibility.getResult().getIncompatibilities());
         }
-        return new Reader<>(new SpecificDatumReader<>(writer, readerSchema, data), null);
+        return new Reader<>(writer, new SpecificDatumReader<>(writer, readerSchema, data), null);
     }
 
-    private record Reader<T>(SpecificDatumReader<T> datumReader, String incompatibility) {
+    private record Reader<T>(Schema writer, SpecificDatumReader<T> datumReader, String incompatibility) {
     }
 }

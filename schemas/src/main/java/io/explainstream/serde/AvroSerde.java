@@ -21,8 +21,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public AvroSerde(Class<T> type, SchemaRegistry registry, boolean autoRegister, boolean isKey) {
+        this(type, registry, autoRegister, isKey, DecodeLimits.DEFAULT);
+    }
+
+    /** A serde whose deserializer refuses records beyond {@code limits} before allocating for them. */
+    public AvroSerde(Class<T> type, SchemaRegistry registry, boolean autoRegister, boolean isKey,
+                     DecodeLimits limits) {
         this.serializer = new AvroSerializer<>(type, registry, autoRegister, isKey);
-        this.deserializer = new AvroDeserializer<>(type, registry);
+        this.deserializer = new AvroDeserializer<>(type, registry, limits);
     }
 
     /** TopicNameStrategy: {@code <topic>-key} or {@code <topic>-value}. */

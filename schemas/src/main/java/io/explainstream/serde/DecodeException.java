@@ -18,7 +18,9 @@ public class DecodeException extends SerializationException {
         /** The writer schema cannot be read as the expected type. */
         INCOMPATIBLE_SCHEMA,
         /** The Avro body is truncated, corrupt, or followed by extra bytes. */
-        MALFORMED_AVRO
+        MALFORMED_AVRO,
+        /** The record, or a size it claims (array items, string bytes), is over the {@link DecodeLimits}. */
+        TOO_LARGE
     }
 
     private final Kind kind;

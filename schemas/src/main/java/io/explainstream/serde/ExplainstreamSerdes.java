@@ -20,9 +20,14 @@ public record ExplainstreamSerdes(
 
     /** Value serdes; with {@code autoRegister} false the schemas must already be registered. */
     public static ExplainstreamSerdes create(SchemaRegistry registry, boolean autoRegister) {
+        return create(registry, autoRegister, DecodeLimits.DEFAULT);
+    }
+
+    /** Value serdes whose deserializers refuse records beyond {@code limits} before allocating for them. */
+    public static ExplainstreamSerdes create(SchemaRegistry registry, boolean autoRegister, DecodeLimits limits) {
         return new ExplainstreamSerdes(
-                new AvroSerde<>(PredictionEvent.class, registry, autoRegister),
-                new AvroSerde<>(ExplainedEvent.class, registry, autoRegister),
-                new AvroSerde<>(ExplanationRequest.class, registry, autoRegister));
+                new AvroSerde<>(PredictionEvent.class, registry, autoRegister, false, limits),
+                new AvroSerde<>(ExplainedEvent.class, registry, autoRegister, false, limits),
+                new AvroSerde<>(ExplanationRequest.class, registry, autoRegister, false, limits));
     }
 }

@@ -75,7 +75,7 @@ public final class ExplainstreamApp implements AutoCloseable {
             LOG.info("L2E explainer {} runs on {}", explainerLease.version(), explainerLease.provider());
         }
         this.registry = ConfluentSchemaRegistry.connect(config.registry());
-        TopologySerdes serdes = Serdes.create(registry, config.registry().autoRegister());
+        TopologySerdes serdes = Serdes.create(registry, config.registry().autoRegister(), config.limits());
         Topology topology = ExplainTopology.buildTopology(settings, serdes);
         LOG.info("topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, streamsProperties(config));

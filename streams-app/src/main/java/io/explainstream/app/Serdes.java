@@ -3,6 +3,7 @@ package io.explainstream.app;
 import io.explainstream.app.topology.TopologySerdes;
 import io.explainstream.schema.PendingExplanation;
 import io.explainstream.serde.AvroSerde;
+import io.explainstream.serde.DecodeLimits;
 import io.explainstream.serde.ExplainstreamSerdes;
 import io.explainstream.serde.SchemaRegistry;
 
@@ -12,7 +13,12 @@ public final class Serdes {
     }
 
     public static TopologySerdes create(SchemaRegistry registry, boolean autoRegister) {
-        ExplainstreamSerdes s = ExplainstreamSerdes.create(registry, autoRegister);
+        return create(registry, autoRegister, DecodeLimits.DEFAULT);
+    }
+
+    /** Serdes whose deserializers refuse records beyond {@code limits} before allocating for them. */
+    public static TopologySerdes create(SchemaRegistry registry, boolean autoRegister, DecodeLimits limits) {
+        ExplainstreamSerdes s = ExplainstreamSerdes.create(registry, autoRegister, limits);
         return new TopologySerdes(s.predictionEvent(), s.explainedEvent(), s.explanationRequest(),
                 new AvroSerde<>(PendingExplanation.class, registry, true, false));
     }

@@ -1,6 +1,7 @@
 package io.explainstream.app.config;
 
 import io.explainstream.app.l2e.ProviderChoice;
+import io.explainstream.serde.DecodeLimits;
 import io.explainstream.serde.RegistrySettings;
 
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
  * (bootstrap servers, TLS/SASL, ...), with explainstream's defaults for the keys the user left out.
  */
 public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minPosterior, Double maxResidual,
-                        L2eSettings l2e, int maxFeatures, String httpHost, int httpPort, RegistrySettings registry,
-                        Map<String, String> kafka) {
+                        L2eSettings l2e, int maxFeatures, DecodeLimits limits, String httpHost, int httpPort,
+                        RegistrySettings registry, Map<String, String> kafka) {
 
     public static AppConfig parse(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -33,6 +34,9 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                 Duration.ofMillis(r.integer(ConfigKeys.L2E_MAX_WAIT_MS, 1, 60_000)),
                 r.integer(ConfigKeys.L2E_THREADS, 1, 64));
         int maxFeatures = r.integer(ConfigKeys.MAX_FEATURES, 1, 1000);
+        DecodeLimits limits = new DecodeLimits(r.integer(ConfigKeys.MAX_RECORD_BYTES, 1024, Integer.MAX_VALUE),
+                r.integer(ConfigKeys.MAX_COLLECTION_ITEMS, 1, Integer.MAX_VALUE),
+                r.integer(ConfigKeys.MAX_STRING_BYTES, 1, Integer.MAX_VALUE));
         String httpHost = r.required(ConfigKeys.HTTP_HOST);
         int httpPort = r.integer(ConfigKeys.HTTP_PORT, -1, 65535);
         Map<String, String> registryClient = new HashMap<>();
@@ -62,7 +66,8 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         }
         RegistrySettings registry = new RegistrySettings(r.required(ConfigKeys.REGISTRY_URL),
                 r.bool(ConfigKeys.AUTO_REGISTER), Map.copyOf(registryClient));
-        return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, httpHost, httpPort,
+        return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, limits, httpHost,
+                httpPort,
                 registry,
                 Map.copyOf(kafka));
     }
@@ -76,6 +81,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         sb.append("routing overrides = minPosterior ").append(minPosterior).append(", maxResidual ")
                 .append(maxResidual).append('\n');
         sb.append("l2e = ").append(l2e).append('\n');
+        sb.append("limits = ").append(limits).append('\n');
         sb.append("http = ").append(httpPort < 0 ? "disabled" : httpHost + ":" + httpPort).append('\n');
         sb.append("registry = ").append(registry).append('\n');
         new TreeMap<>(kafka).forEach((k, v) -> sb.append(k).append(" = ")

@@ -39,6 +39,13 @@ public final class ConfigKeys {
             "ONNX Runtime intra-op threads of the L2E session. 1..64.");
     public static final ConfigKey MAX_FEATURES = new ConfigKey("explainstream.explanation.max-features", "10", false,
             "Most features an explanation lists (largest |contribution| first). 1..1000.");
+    public static final ConfigKey MAX_RECORD_BYTES = new ConfigKey("explainstream.limits.max-record-bytes", "8388608",
+            false, "Largest input record (bytes) that is decoded; larger ones go to the DLQ as TOO_LARGE.");
+    public static final ConfigKey MAX_COLLECTION_ITEMS = new ConfigKey("explainstream.limits.max-collection-items",
+            "1000000", false, "Most items an array or map in a record may claim (checked before allocation); "
+            + "more is TOO_LARGE.");
+    public static final ConfigKey MAX_STRING_BYTES = new ConfigKey("explainstream.limits.max-string-bytes", "65536",
+            false, "Longest string or bytes field a record may claim (checked before allocation); longer is TOO_LARGE.");
     public static final ConfigKey HTTP_HOST = new ConfigKey("explainstream.http.host", "127.0.0.1", false,
             "Address the /metrics and /health endpoints bind to; 0.0.0.0 exposes them on every interface.");
     public static final ConfigKey HTTP_PORT = new ConfigKey("explainstream.http.port", "9464", false,
@@ -54,7 +61,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(BUNDLE_PATH, STAGE, TOPIC_INPUT, TOPIC_OUTPUT, TOPIC_DLQ,
             TOPIC_L2E_REQUESTS, MIN_POSTERIOR, MAX_RESIDUAL, L2E_ENABLED, L2E_PROVIDER, L2E_BATCH_SIZE,
-            L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, HTTP_HOST, HTTP_PORT, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
+            L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, MAX_RECORD_BYTES, MAX_COLLECTION_ITEMS,
+            MAX_STRING_BYTES, HTTP_HOST, HTTP_PORT, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
             REGISTRY_USER_INFO);
 
     public static final Map<String, ConfigKey> BY_NAME = ALL.stream()

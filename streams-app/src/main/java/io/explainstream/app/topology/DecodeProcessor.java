@@ -75,6 +75,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
             case UNKNOWN_SCHEMA_ID -> InvalidReason.UNKNOWN_SCHEMA_ID;
             case INCOMPATIBLE_SCHEMA -> InvalidReason.INCOMPATIBLE_SCHEMA;
             case NOT_WIRE_FORMAT, MALFORMED_AVRO -> InvalidReason.DESERIALIZATION_FAILED;
+            case TOO_LARGE -> InvalidReason.TOO_LARGE;
         };
     }
 }
