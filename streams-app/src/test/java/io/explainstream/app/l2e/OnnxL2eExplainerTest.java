@@ -1,5 +1,7 @@
 package io.explainstream.app.l2e;
 
+import io.explainstream.testkit.TestOnnxModels;
+
 import io.explainstream.bundle.L2eSpec;
 import io.explainstream.explain.Label;
 import io.micrometer.core.instrument.Gauge;

@@ -1,6 +1,6 @@
 package io.explainstream.app.topology;
 
-import io.explainstream.app.l2e.TestOnnxModels;
+import io.explainstream.testkit.TestOnnxModels;
 import io.explainstream.bundle.BundleIo;
 import io.explainstream.bundle.FeatureKind;
 import io.explainstream.bundle.FeatureSpace;

@@ -1,4 +1,4 @@
-package io.explainstream.app.l2e;
+package io.explainstream.testkit;
 
 import ai.onnx.proto.OnnxMl;
 import io.explainstream.bundle.L2eSpec;
