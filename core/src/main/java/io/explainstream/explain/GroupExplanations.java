@@ -12,6 +12,9 @@ import java.util.List;
  * labelled per instance, largest |contribution| first, at most {@code limit} of them.
  */
 public final class GroupExplanations {
+    private static final Comparator<Attribution> LARGEST_FIRST = Comparator
+            .comparingDouble((Attribution a) -> -Math.abs(a.contribution())).thenComparingInt(Attribution::index);
+
     private GroupExplanations() {
     }
 
@@ -52,8 +55,7 @@ public final class GroupExplanations {
     }
 
     private static List<Attribution> top(List<Attribution> all, int limit) {
-        all.sort(Comparator.comparingDouble((Attribution a) -> -Math.abs(a.contribution()))
-                .thenComparingInt(Attribution::index));
+        all.sort(LARGEST_FIRST);
         return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
     }
 }

@@ -76,7 +76,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         if (reader.incompatibility != null) {
             throw new DecodeException(DecodeException.Kind.INCOMPATIBLE_SCHEMA, reader.incompatibility);
         }
-        String refused = AvroBodyGuard.check(reader.writer, bytes, HEADER, bytes.length - HEADER, limits);
+        String refused = reader.guard.check(bytes, HEADER, bytes.length - HEADER, limits);
         if (refused != null) {
             boolean tooLarge = refused.contains("over the limit");
             throw new DecodeException(tooLarge ? DecodeException.Kind.TOO_LARGE : DecodeException.Kind.MALFORMED_AVRO,
@@ -110,12 +110,19 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         }
         SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return new Reader<>(writer, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be read as "
+            return new Reader<>(null, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be read as "
                     + type.getName() + ": " + compatibility.getResult().getIncompatibilities());
         }
-        return new Reader<>(writer, new SpecificDatumReader<>(writer, readerSchema, data), null);
+        AvroBodyGuard guard;
+        try {
+            guard = AvroBodyGuard.of(writer);
+        } catch (IllegalArgumentException e) {
+            return new Reader<>(null, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be "
+                    + "read: " + e.getMessage());
+        }
+        return new Reader<>(guard, new SpecificDatumReader<>(writer, readerSchema, data), null);
     }
 
-    private record Reader<T>(Schema writer, SpecificDatumReader<T> datumReader, String incompatibility) {
+    private record Reader<T>(AvroBodyGuard guard, SpecificDatumReader<T> datumReader, String incompatibility) {
     }
 }

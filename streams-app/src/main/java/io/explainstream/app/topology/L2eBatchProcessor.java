@@ -169,13 +169,11 @@ final class L2eBatchProcessor implements Processor<byte[], ExplanationRequest, b
             }
             var attributions = GroupExplanations.ofScores(model, x[i], result.scores()[i],
                     result.labels() == null ? null : result.labels()[i], maxFeatures);
-            ExplainedEvent e = ExplainedEvent.newBuilder(d)
-                    .setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)))
-                    .setExplainerVersion(explainer.version())
-                    .setTimings(new Timings(Instant.ofEpochMilli(System.currentTimeMillis()),
-                            d.getTimings().getGimeNanos(), result.inferNanos(), n))
-                    .build();
-            out.add(e);
+            d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
+            d.setExplainerVersion(explainer.version());
+            d.setTimings(new Timings(Instant.ofEpochMilli(System.currentTimeMillis()), d.getTimings().getGimeNanos(),
+                    result.inferNanos(), n));
+            out.add(d);
             l2eExplained.increment();
         }
         return out;

@@ -20,6 +20,22 @@ import java.util.List;
 
 /** Builds the output records from an assignment. */
 final class Outputs {
+    private static final FeatureLabel[] LABELS = FeatureLabel.values();
+    private static final RoutingReason[] REASONS = RoutingReason.values();
+
+    static {
+        for (io.explainstream.explain.Label l : io.explainstream.explain.Label.values()) {
+            if (!LABELS[l.ordinal()].name().equals(l.name())) {
+                throw new IllegalStateException("FeatureLabel and Label disagree at " + l);
+            }
+        }
+        for (Route r : Route.values()) {
+            if (!REASONS[r.ordinal()].name().equals(r.name())) {
+                throw new IllegalStateException("RoutingReason and Route disagree at " + r);
+            }
+        }
+    }
+
     private Outputs() {
     }
 
@@ -31,7 +47,7 @@ final class Outputs {
         return new ExplainedEvent(e.getEventId(), e.getModelId(), e.getModelVersion(), e.getEventTime(),
                 e.getPrediction(), ws.group(), ws.posterior(), runnerUp, runnerUpPosterior,
                 new Explanation(source, attributions(attributions)), model.target().fromZ(ws.surrogateZ()), residual,
-                RoutingReason.valueOf(route.name()), bundle.version(), null,
+                REASONS[route.ordinal()], bundle.version(), null,
                 new Timings(Instant.ofEpochMilli(System.currentTimeMillis()), gimeNanos, null, null),
                 e.getAttributes());
     }
@@ -40,7 +56,7 @@ final class Outputs {
         List<FeatureAttribution> out = new ArrayList<>(from.size());
         for (Attribution a : from) {
             out.add(new FeatureAttribution(a.index(), a.name(), a.value(), a.weight(), a.contribution(),
-                    FeatureLabel.valueOf(a.label().name())));
+                    LABELS[a.label().ordinal()]));
         }
         return out;
     }

@@ -1,0 +1,378 @@
+package io.explainstream.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.explainstream.app.ExplainstreamApp;
+import io.explainstream.app.config.AppConfig;
+import io.explainstream.bundle.LoadedBundle;
+import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.PredictionEvent;
+import io.explainstream.serde.AvroSerde;
+import io.explainstream.serde.ConfluentSchemaRegistry;
+import io.explainstream.serde.RegistrySettings;
+import io.explainstream.testkit.ApicurioRegistry;
+import io.explainstream.testkit.EmbeddedKafka;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code explainstream loadtest}: drives the explaining topology with synthetic prediction events and measures it.
+ * Paced (default): open-loop sends at --rate, end-to-end latency from each event's intended send time, lag, L2E
+ * share. --compare-identity: the explaining topology and an identity topology (deserialize → serialize) drain the
+ * same backlog on the same broker, topics, serdes and partitions, interleaved, and their throughputs are compared.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true,
+        description = "Open-loop load test of the explaining topology (paced sends, latency percentiles, lag), "
+                + "or its throughput side by side with an identity topology (--compare-identity).")
+final class LoadTestCommand implements Callable<Integer> {
+    @Option(names = "--embedded", description = "Start a real KRaft broker and schema registry here, and the app in-process.")
+    boolean embedded;
+    @Option(names = "--bootstrap-servers", description = "An existing cluster (with --registry-url), instead of --embedded.")
+    String bootstrapServers;
+    @Option(names = "--registry-url", description = "Schema registry of that cluster.")
+    String registryUrl;
+    @Option(names = "--rate", defaultValue = "1000", description = "Events per second (paced mode). Default ${DEFAULT-VALUE}.")
+    double rate;
+    @Option(names = "--duration", defaultValue = "60", description = "Seconds measured (after the warm-up). Default ${DEFAULT-VALUE}.")
+    double duration;
+    @Option(names = "--warmup", defaultValue = "10", description = "Seconds of load before measuring. Default ${DEFAULT-VALUE}.")
+    double warmup;
+    @Option(names = "--dimension", defaultValue = "11", description = "Features per event (dense). Default ${DEFAULT-VALUE}.")
+    int dimension;
+    @Option(names = "--groups", defaultValue = "10", description = "GIME groups K. Default ${DEFAULT-VALUE}.")
+    int groups;
+    @Option(names = "--sparse", description = "Sparse bag-of-words events (--vocabulary, --nnz) instead of dense.")
+    boolean sparse;
+    @Option(names = "--vocabulary", defaultValue = "20000", description = "Vocabulary size with --sparse. Default ${DEFAULT-VALUE}.")
+    int vocabulary;
+    @Option(names = "--nnz", defaultValue = "20", description = "Words per event with --sparse. Default ${DEFAULT-VALUE}.")
+    int nnz;
+    @Option(names = "--l2e-share", defaultValue = "0.1", description = "Share of events routed to L2E. Default ${DEFAULT-VALUE}.")
+    double l2eShare;
+    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the topics. Default ${DEFAULT-VALUE}.")
+    int partitions;
+    @Option(names = "--stream-threads", defaultValue = "1", description = "num.stream.threads. Default ${DEFAULT-VALUE}.")
+    int streamThreads;
+    @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once.")
+    String guarantee;
+    @Option(names = "--commit-interval-ms", description = "commit.interval.ms (Kafka Streams' default when absent).")
+    Integer commitIntervalMs;
+    @Option(names = "--compare-identity", description = "Compare with an identity topology, interleaved (drain mode).")
+    boolean compareIdentity;
+    @Option(names = "--rounds", defaultValue = "2", description = "Identity/explaining rounds with --compare-identity. Default ${DEFAULT-VALUE}.")
+    int rounds;
+    @Option(names = "--backlog", defaultValue = "400000", description = "Events each --compare-identity run drains; "
+            + "each is timed from 10 % to 90 % of them. Default ${DEFAULT-VALUE}.")
+    long backlog;
+    @Option(names = "--json", description = "Write the report as JSON to this file.")
+    Path json;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload.")
+    long seed;
+
+    private EmbeddedKafka kafka;
+    private ApicurioRegistry registryServer;
+    private ConfluentSchemaRegistry registry;
+    private Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        if (embedded == (bootstrapServers != null)) {
+            System.err.println("explainstream loadtest: give either --embedded or --bootstrap-servers with --registry-url");
+            return 2;
+        }
+        if (!embedded && registryUrl == null) {
+            System.err.println("explainstream loadtest: --bootstrap-servers needs --registry-url");
+            return 2;
+        }
+        work = Files.createTempDirectory("explainstream-loadtest");
+        try {
+            if (embedded) {
+                System.err.println("starting an embedded KRaft broker and schema registry...");
+                kafka = EmbeddedKafka.start();
+                registryServer = ApicurioRegistry.start();
+                bootstrapServers = kafka.bootstrapServers();
+                registryUrl = registryServer.url();
+            }
+            registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryUrl, true, Map.of()));
+            SyntheticWorkload workload = sparse ? SyntheticWorkload.sparse(vocabulary, nnz, groups, l2eShare, seed)
+                    : SyntheticWorkload.dense(dimension, groups, l2eShare, seed);
+            LoadedBundle bundle = workload.write(work);
+            Map<String, Object> report = compareIdentity ? compare(workload, bundle) : paced(workload, bundle);
+            String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+            System.out.println(text);
+            if (json != null) {
+                Files.writeString(json, text);
+            }
+            return 0;
+        } finally {
+            if (registry != null) {
+                registry.close();
+            }
+            if (registryServer != null) {
+                registryServer.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            deleteQuietly(work);
+        }
+    }
+
+    private record Topics(String input, String output, String dlq, String requests, String identity) {
+    }
+
+    private Topics topics() throws Exception {
+        String p = "loadtest-" + UUID.randomUUID().toString().substring(0, 8);
+        Topics t = new Topics(p + ".predictions", p + ".explained", p + ".dlq", p + ".l2e", p + ".identity");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String name : List.of(t.input, t.output, t.dlq, t.requests, t.identity)) {
+                topics.add(new NewTopic(name, partitions, (short) 1));
+            }
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        }
+        return t;
+    }
+
+    private Map<String, String> appSettings(LoadedBundle bundle, Topics t, String applicationId) {
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap.servers", bootstrapServers);
+        s.put("schema.registry.url", registryUrl);
+        s.put("application.id", applicationId);
+        s.put("state.dir", work.resolve("state-" + applicationId).toString());
+        s.put("explainstream.bundle.path", bundle.directory().toString());
+        s.put("explainstream.topic.input", t.input);
+        s.put("explainstream.topic.output", t.output);
+        s.put("explainstream.topic.dlq", t.dlq);
+        s.put("explainstream.topic.l2e-requests", t.requests);
+        s.put("explainstream.http.port", "-1");
+        s.put("processing.guarantee", guarantee);
+        s.put("num.stream.threads", Integer.toString(streamThreads));
+        if (commitIntervalMs != null) {
+            s.put("commit.interval.ms", Integer.toString(commitIntervalMs));
+        }
+        return s;
+    }
+
+    private Map<String, Object> paced(SyntheticWorkload workload, LoadedBundle bundle) throws Exception {
+        Topics t = topics();
+        String appId = "loadtest-explain-" + UUID.randomUUID();
+        AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
+        AvroSerde<ExplainedEvent> out = new AvroSerde<>(ExplainedEvent.class, registry, true);
+        try (OutputMeter meter = new OutputMeter(bootstrapServers, Map.of(), out.deserializer(), t.output, t.dlq);
+             LagSampler lag = new LagSampler(bootstrapServers, Map.of(), t.input);
+             PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), in.serializer(), workload, t.input);
+             ExplainstreamApp app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)))) {
+            meter.start();
+            awaitRunning(app.streams());
+            Thread sender = new Thread(() -> producer.run(rate, warmup + duration), "loadtest-producer");
+            Thread sampler = new Thread(() -> sampleLag(lag, appId), "loadtest-lag");
+            sampler.setDaemon(true);
+            System.err.printf("sending %.0f events/s for %.0f s of warm-up and %.0f s measured%n", rate, warmup,
+                    duration);
+            sender.start();
+            sampler.start();
+            Thread.sleep((long) (warmup * 1000));
+            meter.resetLatency();
+            lag.reset();
+            long count0 = meter.explained() + meter.dlq();
+            long l2e0 = meter.l2e();
+            long explained0 = meter.explained();
+            long t0 = System.nanoTime();
+            Thread.sleep((long) (duration * 1000));
+            long count1 = meter.explained() + meter.dlq();
+            long t1 = System.nanoTime();
+            long l2e1 = meter.l2e();
+            long explained1 = meter.explained();
+            Histogram h = meter.latency();
+            long maxLag = lag.max();
+            sender.join();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (meter.explained() + meter.dlq() < producer.sent() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            sampler.interrupt();
+            Map<String, Object> r = header("paced");
+            r.put("rate", rate);
+            r.put("events_sent", producer.sent());
+            r.put("send_failures", producer.failed());
+            r.put("events_out", meter.explained());
+            r.put("events_dlq", meter.dlq());
+            r.put("throughput_eps", (count1 - count0) / ((t1 - t0) / 1e9));
+            r.put("latency_ms", percentiles(h));
+            r.put("max_lag", maxLag);
+            r.put("l2e_share", explained1 == explained0 ? 0.0 : (double) (l2e1 - l2e0) / (explained1 - explained0));
+            return r;
+        }
+    }
+
+    private Map<String, Object> compare(SyntheticWorkload workload, LoadedBundle bundle) throws Exception {
+        Topics t = topics();
+        AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
+        System.err.printf("preloading %d events...%n", backlog);
+        try (PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), in.serializer(), workload, t.input)) {
+            producer.preload(backlog);
+        }
+        double phaseSeconds = Math.max(5, duration / (2.0 * rounds));
+        for (String kind : List.of("identity", "explain")) {
+            System.err.printf("warm-up %-8s %.0f events/s (not counted)%n", kind,
+                    drain(kind, bundle, t, in, phaseSeconds));
+        }
+        List<Double> identity = new ArrayList<>();
+        List<Double> explain = new ArrayList<>();
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String kind : List.of("identity", "explain")) {
+                double eps = drain(kind, bundle, t, in, phaseSeconds);
+                (kind.equals("identity") ? identity : explain).add(eps);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("round", round + 1);
+                p.put("topology", kind);
+                p.put("throughput_eps", eps);
+                phases.add(p);
+                System.err.printf("round %d %-8s %.0f events/s%n", round + 1, kind, eps);
+            }
+        }
+        Map<String, Object> r = header("compare-identity");
+        double e = mean(explain);
+        double i = mean(identity);
+        r.put("throughput_eps", e);
+        r.put("identity_throughput_eps", i);
+        r.put("ratio", e / i);
+        r.put("throughput_eps_spread", spread(explain));
+        r.put("identity_throughput_eps_spread", spread(identity));
+        r.put("method", "each topology drains the same preloaded backlog with a fresh application id, timed "
+                + "between 10 % and 90 % of it out; one unmeasured warm-up drain each, then interleaved rounds");
+        r.put("backlog", backlog);
+        r.put("phases", phases);
+        return r;
+    }
+
+    /**
+     * Starts one topology on the backlog with a fresh application id and times it between the moments 10 % and
+     * 90 % of the backlog came out, leaving out start-up (assignment, session opening) and the tail.
+     */
+    private double drain(String kind, LoadedBundle bundle, Topics t, AvroSerde<PredictionEvent> serde,
+                         double timeoutSeconds) throws Exception {
+        String appId = "loadtest-" + kind + "-" + UUID.randomUUID();
+        String output = kind.equals("identity") ? t.identity : t.output;
+        try (RecordCounter counter = new RecordCounter(bootstrapServers, Map.of(), output)) {
+            AutoCloseable app;
+            if (kind.equals("identity")) {
+                AppConfig config = AppConfig.parse(appSettings(bundle, t, appId));
+                Properties props = ExplainstreamApp.streamsProperties(config);
+                KafkaStreams streams = new KafkaStreams(IdentityTopology.build(t.input, t.identity, serde), props);
+                streams.start();
+                app = streams::close;
+            } else {
+                app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
+            }
+            try (AutoCloseable running = app) {
+                long low = backlog / 10;
+                long high = backlog - low;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) (60 + timeoutSeconds));
+                long tLow = 0;
+                long cLow = 0;
+                while (System.nanoTime() < deadline) {
+                    long c = counter.count();
+                    if (tLow == 0 && c >= low) {
+                        tLow = System.nanoTime();
+                        cLow = c;
+                    }
+                    if (c >= high) {
+                        return (c - cLow) / ((System.nanoTime() - tLow) / 1e9);
+                    }
+                    Thread.sleep(2);
+                }
+                throw new IllegalStateException("the " + kind + " topology did not drain " + high + " of "
+                        + backlog + " events in time (" + counter.count() + " came out)");
+            }
+        }
+    }
+
+    private Map<String, Object> header(String mode) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("mode", mode);
+        r.put("embedded", embedded);
+        r.put("events", sparse ? "sparse vocabulary=" + vocabulary + " nnz=" + nnz : "dense d=" + dimension);
+        r.put("groups", groups);
+        r.put("l2e_share_target", l2eShare);
+        r.put("partitions", partitions);
+        r.put("stream_threads", streamThreads);
+        r.put("processing_guarantee", guarantee);
+        r.put("commit_interval_ms", commitIntervalMs != null ? commitIntervalMs
+                : guarantee.equals("exactly_once_v2") ? 100 : 30000);
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        return r;
+    }
+
+    private static Map<String, Object> percentiles(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        m.put("p50", h.getValueAtPercentile(50) / 1000.0);
+        m.put("p95", h.getValueAtPercentile(95) / 1000.0);
+        m.put("p99", h.getValueAtPercentile(99) / 1000.0);
+        m.put("p99_9", h.getValueAtPercentile(99.9) / 1000.0);
+        m.put("max", h.getMaxValue() / 1000.0);
+        return m;
+    }
+
+    private static void sampleLag(LagSampler lag, String groupId) {
+        while (!Thread.currentThread().isInterrupted()) {
+            lag.sample(groupId);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static Map<String, Object> spread(List<Double> v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("min", v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
+        m.put("max", v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        return m;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // best effort: a temporary folder
+        }
+    }
+}
