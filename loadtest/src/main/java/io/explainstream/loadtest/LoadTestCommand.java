@@ -83,6 +83,11 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--backlog", defaultValue = "400000", description = "Events each --compare-identity run drains; "
             + "each is timed from 10 % to 90 % of them. Default ${DEFAULT-VALUE}.")
     long backlog;
+    @Option(names = "--max", description = "Find the highest sustainable rate (output keeps up, lag does not grow) "
+            + "of the explaining and the identity topology: doubling from --rate, then bisecting.")
+    boolean max;
+    @Option(names = "--probe-seconds", defaultValue = "8", description = "Length of one --max probe. Default ${DEFAULT-VALUE}.")
+    double probeSeconds;
     @Option(names = "--json", description = "Write the report as JSON to this file.")
     Path json;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload.")
@@ -116,7 +121,8 @@ final class LoadTestCommand implements Callable<Integer> {
             SyntheticWorkload workload = sparse ? SyntheticWorkload.sparse(vocabulary, nnz, groups, l2eShare, seed)
                     : SyntheticWorkload.dense(dimension, groups, l2eShare, seed);
             LoadedBundle bundle = workload.write(work);
-            Map<String, Object> report = compareIdentity ? compare(workload, bundle) : paced(workload, bundle);
+            Map<String, Object> report = max ? findMax(workload, bundle)
+                    : compareIdentity ? compare(workload, bundle) : paced(workload, bundle);
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
             System.out.println(text);
             if (json != null) {
@@ -306,6 +312,101 @@ final class LoadTestCommand implements Callable<Integer> {
                 throw new IllegalStateException("the " + kind + " topology did not drain " + high + " of "
                         + backlog + " events in time (" + counter.count() + " came out)");
             }
+        }
+    }
+
+    private Map<String, Object> findMax(SyntheticWorkload workload, LoadedBundle bundle) throws Exception {
+        Topics t = topics();
+        AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
+        Map<String, Object> r = header("max");
+        List<Map<String, Object>> probes = new ArrayList<>();
+        double explain = maxRate("explain", bundle, t, in, workload, probes);
+        double identity = maxRate("identity", bundle, t, in, workload, probes);
+        r.put("max_sustainable_eps", explain);
+        r.put("identity_max_sustainable_eps", identity);
+        r.put("ratio", explain / identity);
+        r.put("method", "open-loop probes of " + probeSeconds + " s on one running instance after a warm-up probe; "
+                + "a rate is sustainable when the producer keeps pace, 99 % of the probe's events are out within "
+                + "1 s after it, and the lag is then under a quarter second of input");
+        r.put("probes", probes);
+        return r;
+    }
+
+    private double maxRate(String kind, LoadedBundle bundle, Topics t, AvroSerde<PredictionEvent> serde,
+                           SyntheticWorkload workload, List<Map<String, Object>> probes) throws Exception {
+        String appId = "loadtest-max-" + kind + "-" + UUID.randomUUID();
+        String output = kind.equals("identity") ? t.identity : t.output;
+        AppConfig config = AppConfig.parse(appSettings(bundle, t, appId));
+        AutoCloseable app;
+        KafkaStreams streams;
+        if (kind.equals("identity")) {
+            Properties props = ExplainstreamApp.streamsProperties(config);
+            props.put("auto.offset.reset", "latest");
+            streams = new KafkaStreams(IdentityTopology.build(t.input, t.identity, serde), props);
+            streams.start();
+            app = streams::close;
+        } else {
+            Map<String, String> settings = appSettings(bundle, t, appId);
+            settings.put("auto.offset.reset", "latest");
+            ExplainstreamApp a = ExplainstreamApp.start(AppConfig.parse(settings));
+            streams = a.streams();
+            app = a;
+        }
+        try (AutoCloseable running = app;
+             RecordCounter counter = new RecordCounter(bootstrapServers, Map.of(), output);
+             LagSampler lag = new LagSampler(bootstrapServers, Map.of(), t.input);
+             PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), serde.serializer(), workload,
+                     t.input)) {
+            awaitRunning(streams);
+            producer.run(rate, probeSeconds);
+            awaitDrained(lag, appId);
+            double good = 0;
+            double bad = Double.NaN;
+            double rateNow = rate;
+            for (int probe = 0; probe < 12; probe++) {
+                long c0 = counter.count();
+                long sent0 = producer.sent();
+                long t0 = System.nanoTime();
+                producer.run(rateNow, probeSeconds);
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                long sent = producer.sent() - sent0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (counter.count() - c0 < sent && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                long out = counter.count() - c0;
+                long lagNow = lag.sample(appId);
+                boolean ok = elapsed <= probeSeconds * 1.05 && out >= 0.99 * sent && lagNow >= 0
+                        && lagNow < rateNow / 4;
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("topology", kind);
+                p.put("rate", rateNow);
+                p.put("sent", sent);
+                p.put("out_within_1s", out);
+                p.put("lag_end", lagNow);
+                p.put("sustainable", ok);
+                probes.add(p);
+                System.err.printf("%-8s %8.0f events/s: %d sent, %d out within 1 s, lag %d: %s%n", kind, rateNow,
+                        sent, out, lagNow, ok ? "sustained" : "falling behind");
+                if (ok) {
+                    good = rateNow;
+                } else {
+                    bad = rateNow;
+                    awaitDrained(lag, appId);
+                }
+                if (!Double.isNaN(bad) && bad - good <= 0.1 * bad) {
+                    break;
+                }
+                rateNow = Double.isNaN(bad) ? rateNow * 2 : (good + bad) / 2;
+            }
+            return good;
+        }
+    }
+
+    private static void awaitDrained(LagSampler lag, String appId) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lag.sample(appId) != 0 && System.nanoTime() < until) {
+            Thread.sleep(500);
         }
     }
 
