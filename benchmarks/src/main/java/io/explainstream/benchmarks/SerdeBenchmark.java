@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ public class SerdeBenchmark {
         for (int j = 0; j < d; j++) {
             values.add((float) j / d);
         }
-        event = new PredictionEvent("event-123456", "model", "v1", Instant.ofEpochMilli(1_700_000_000_000L),
+        event = new PredictionEvent("event-123456", "model", "v1", 1_700_000_000_000L,
                 new DenseFeatures(values), new Prediction(5.5, null, null), Map.of());
         encodedEvent = in.serializer().serialize("predictions", event);
         List<FeatureAttribution> features = new ArrayList<>();
@@ -65,7 +64,7 @@ public class SerdeBenchmark {
         }
         explained = new ExplainedEvent("event-123456", "model", "v1", event.getEventTime(), event.getPrediction(), 3,
                 0.9, 1, 0.05, new Explanation(ExplanationSource.GROUP, features), 5.4, 0.05, RoutingReason.NONE,
-                "bundle-1", null, new Timings(Instant.ofEpochMilli(1_700_000_000_100L), 300L, null, null), Map.of());
+                "bundle-1", null, new Timings(1_700_000_000_100L, 300L, null, null), Map.of());
     }
 
     @Benchmark

@@ -22,7 +22,6 @@ import io.explainstream.testkit.TestOnnxModels;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -123,7 +122,7 @@ public final class SyntheticWorkload {
         }
         Map<String, String> attributes = new HashMap<>();
         attributes.put(INTENDED_AT, Long.toString(intendedMicros));
-        return new PredictionEvent("lt-" + i, MODEL_ID, "1", Instant.ofEpochMilli(intendedMicros / 1000), features,
+        return new PredictionEvent("lt-" + i, MODEL_ID, "1", intendedMicros / 1000, features,
                 new Prediction(score, null, null), attributes);
     }
 

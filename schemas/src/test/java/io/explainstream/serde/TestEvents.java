@@ -14,7 +14,6 @@ import io.explainstream.schema.Timings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class TestEvents {
                 .setEventId("e-1")
                 .setModelId("housing")
                 .setModelVersion("3")
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_123L))
+                .setEventTime(1_700_000_000_123L)
                 .setFeatures(new DenseFeatures(List.of(1.5f, -2.0f, 0.25f)))
                 .setPrediction(Prediction.newBuilder().setScore(0.87).setLabel("yes").setProbabilities(List.of(0.13, 0.87)).build())
                 .setAttributes(Map.of("tenant", "acme"))
@@ -49,7 +48,7 @@ final class TestEvents {
                 .setEventId("e-2")
                 .setModelId("reviews")
                 .setModelVersion("1")
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_456L))
+                .setEventTime(1_700_000_000_456L)
                 .setFeatures(new SparseFeatures(10_000, List.of(3, 17, 9_999), List.of(1f, 2f, 0.5f)))
                 .setPrediction(Prediction.newBuilder().setScore(-1.25).build())
                 .build();
@@ -77,7 +76,7 @@ final class TestEvents {
                 .setResidual(0.02)
                 .setRouting(RoutingReason.NONE)
                 .setBundleVersion("b-7")
-                .setTimings(Timings.newBuilder().setExplainedAt(Instant.ofEpochMilli(1_700_000_001_000L)).setGimeNanos(12_345L).build())
+                .setTimings(Timings.newBuilder().setExplainedAt(1_700_000_001_000L).setGimeNanos(12_345L).build())
                 .setAttributes(Map.of("tenant", "acme"))
                 .build();
     }

@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -171,7 +170,7 @@ final class L2eBatchProcessor implements Processor<byte[], ExplanationRequest, b
                     result.labels() == null ? null : result.labels()[i], maxFeatures);
             d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
             d.setExplainerVersion(explainer.version());
-            d.setTimings(new Timings(Instant.ofEpochMilli(System.currentTimeMillis()), d.getTimings().getGimeNanos(),
+            d.setTimings(new Timings(System.currentTimeMillis(), d.getTimings().getGimeNanos(),
                     result.inferNanos(), n));
             out.add(d);
             l2eExplained.increment();

@@ -14,7 +14,6 @@ import io.explainstream.schema.PredictionEvent;
 import io.explainstream.schema.RoutingReason;
 import io.explainstream.schema.Timings;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +47,7 @@ final class Outputs {
                 e.getPrediction(), ws.group(), ws.posterior(), runnerUp, runnerUpPosterior,
                 new Explanation(source, attributions(attributions)), model.target().fromZ(ws.surrogateZ()), residual,
                 REASONS[route.ordinal()], bundle.version(), null,
-                new Timings(Instant.ofEpochMilli(System.currentTimeMillis()), gimeNanos, null, null),
+                new Timings(System.currentTimeMillis(), gimeNanos, null, null),
                 e.getAttributes());
     }
 

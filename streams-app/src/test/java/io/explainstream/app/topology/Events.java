@@ -5,7 +5,6 @@ import io.explainstream.schema.Prediction;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.schema.SparseFeatures;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ public final class Events {
         for (float f : values) {
             v.add(f);
         }
-        return new PredictionEvent(id, modelId, "v1", Instant.ofEpochMilli(1_700_000_000_000L),
+        return new PredictionEvent(id, modelId, "v1", 1_700_000_000_000L,
                 new DenseFeatures(v), new Prediction(score, null, null), Map.of("origin", "test"));
     }
 
@@ -34,7 +33,7 @@ public final class Events {
         for (float f : values) {
             v.add(f);
         }
-        return new PredictionEvent(id, modelId, "v1", Instant.ofEpochMilli(1_700_000_000_000L),
+        return new PredictionEvent(id, modelId, "v1", 1_700_000_000_000L,
                 new SparseFeatures(size, i, v), new Prediction(score, null, null), Map.of());
     }
 }
