@@ -90,6 +90,8 @@ class CrashRecoveryIT {
             if (!a.lost().isEmpty() || !a.duplicated().isEmpty()) {
                 System.out.println(ItSupport.tail(log));
             }
+            java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("restored"))
+                    .forEach(l -> System.out.println("app: " + l));
             a.assertExactlyOnce();
         } finally {
             app.destroyForcibly();

@@ -65,6 +65,7 @@ public final class ExplainTopology {
             if (L2E.equals(uncertainTarget)) {
                 addL2e(t, settings, serdes, model, GIME);
                 toOutput.add(L2E);
+                toDlq.add(L2E);
             }
             if (REQUESTS_SINK.equals(uncertainTarget)) {
                 t.addSink(REQUESTS_SINK, settings.topics().l2eRequests(), bytesOut,
@@ -83,6 +84,7 @@ public final class ExplainTopology {
             addL2e(t, settings, serdes, model, REQUESTS_DECODE);
             toOutput.add(L2E);
             toDlq.add(REQUESTS_DECODE);
+            toDlq.add(L2E);
         }
         t.addSink(OUTPUT_SINK, settings.topics().output(), bytesOut, serdes.explainedEvent().serializer(),
                 toOutput.toArray(String[]::new));
@@ -92,8 +94,9 @@ public final class ExplainTopology {
 
     private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, GimeModel model,
                                String parent) {
-        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings.bundle(), model, settings.l2e(),
-                settings.l2eFactory(), L2E_BUFFER_STORE, OUTPUT_SINK, settings.maxFeatures()), parent);
+        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, model, serdes.predictionEvent().deserializer(),
+                serdes.explanationRequest().deserializer(), L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)),
+                parent);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(),
                 serdes.pendingExplanation()).withLoggingEnabled(Map.of()), L2E);
     }

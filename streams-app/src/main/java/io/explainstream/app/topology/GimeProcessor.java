@@ -9,6 +9,7 @@ import io.explainstream.gime.Workspace;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.ExplanationRequest;
 import io.explainstream.schema.ExplanationSource;
+import io.explainstream.schema.PendingSource;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.validation.Violation;
 import io.micrometer.core.instrument.Counter;
@@ -73,7 +74,10 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
                 ExplanationSource.GROUP, GroupExplanations.of(model, ws, maxFeatures), System.nanoTime() - start);
         if (route != Route.NONE && uncertainTarget != null) {
             routed.increment();
-            context.forward(record.withValue(new ExplanationRequest(event, draft)), uncertainTarget);
+            Object uncertain = uncertainTarget.equals(ExplainTopology.L2E)
+                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value().rawValue(), event, draft)
+                    : new ExplanationRequest(event, draft);
+            context.forward(record.withValue(uncertain), uncertainTarget);
         } else {
             groupExplained.increment();
             context.forward(record.withValue(draft), outputSink);

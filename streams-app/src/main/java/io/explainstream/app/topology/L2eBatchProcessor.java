@@ -6,17 +6,23 @@ import io.explainstream.app.l2e.L2eResult;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.explain.GroupExplanations;
 import io.explainstream.gime.GimeModel;
+import io.explainstream.gime.Route;
+import io.explainstream.gime.Router;
 import io.explainstream.gime.Workspace;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.Explanation;
 import io.explainstream.schema.ExplanationRequest;
 import io.explainstream.schema.ExplanationSource;
 import io.explainstream.schema.PendingExplanation;
+import io.explainstream.schema.PendingSource;
+import io.explainstream.schema.PredictionEvent;
 import io.explainstream.schema.Timings;
+import io.explainstream.serde.DecodeException;
+import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,25 +33,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The L2E stage: buffers explanation requests in a changelogged store (so a crash loses none of them) and
- * explains them in micro-batches, flushed when {@code batchSize} are waiting or every {@code maxWait} of wall-clock
- * time. Each output keeps its input's key and timestamp. If the explainer fails, the batch is published with
- * its group explanations (and routing reasons) instead, so nothing is lost.
+ * The L2E stage: buffers uncertain events and explains them in micro-batches, flushed when {@code batchSize} are
+ * waiting or every {@code maxWait} of wall-clock time. The buffer is a changelogged store holding each input
+ * record as received (so a crash loses none); the decoded events wait beside it in memory, so a flush reads the
+ * store only after a restore. Each output keeps its input's key and timestamp. If the explainer fails, the batch
+ * is published with its group explanations (and routing reasons) instead, so nothing is lost.
  */
-final class L2eBatchProcessor implements Processor<byte[], ExplanationRequest, byte[], Object> {
+final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[], Object> {
     private static final Logger LOG = LoggerFactory.getLogger(L2eBatchProcessor.class);
 
-    private final LoadedBundle bundle;
+    private final TopologySettings settings;
     private final GimeModel model;
-    private final L2eSettings settings;
-    private final L2eExplainerFactory factory;
+    private final Deserializer<PredictionEvent> events;
+    private final Deserializer<ExplanationRequest> requests;
     private final String storeName;
     private final String outputSink;
-    private final int maxFeatures;
+    private final Dlq dlq;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, PendingExplanation> buffer;
     private L2eExplainer explainer;
@@ -54,101 +64,150 @@ final class L2eBatchProcessor implements Processor<byte[], ExplanationRequest, b
     private float[][] x;
     private float[] y;
     private long nextSequence;
-    private long buffered;
+    private final ArrayDeque<Long> order = new ArrayDeque<>();
+    private final Map<Long, Pending> memory = new HashMap<>();
     private Counter l2eExplained;
     private Counter fallbacks;
 
-    L2eBatchProcessor(LoadedBundle bundle, GimeModel model, L2eSettings settings, L2eExplainerFactory factory,
-                      String storeName, String outputSink, int maxFeatures) {
-        this.bundle = bundle;
-        this.model = model;
+    private record Pending(byte[] key, long timestamp, byte[] payload, PredictionEvent event, ExplainedEvent draft) {
+    }
+
+    L2eBatchProcessor(TopologySettings settings, GimeModel model, Deserializer<PredictionEvent> events,
+                      Deserializer<ExplanationRequest> requests, String storeName, String outputSink, Dlq dlq) {
         this.settings = settings;
-        this.factory = factory;
+        this.model = model;
+        this.events = events;
+        this.requests = requests;
         this.storeName = storeName;
         this.outputSink = outputSink;
-        this.maxFeatures = maxFeatures;
+        this.dlq = dlq;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.buffer = context.getStateStore(storeName);
-        this.explainer = factory.open(bundle, settings);
+        L2eSettings l2e = settings.l2e();
+        this.explainer = settings.l2eFactory().open(settings.bundle(), l2e);
         this.ws = model.newWorkspace();
         this.arrays = new FeatureArrays(model.dimension());
-        this.x = new float[settings.batchSize()][model.dimension()];
-        this.y = new float[settings.batchSize()];
+        this.x = new float[l2e.batchSize()][model.dimension()];
+        this.y = new float[l2e.batchSize()];
         this.l2eExplained = Metrics.counter("explainstream.events.explained", "source", "L2E");
         this.fallbacks = Metrics.counter("explainstream.l2e.fallbacks");
-        try (KeyValueIterator<Long, PendingExplanation> it = buffer.reverseAll()) {
-            nextSequence = it.hasNext() ? it.next().key + 1 : 0;
-        }
         try (KeyValueIterator<Long, PendingExplanation> it = buffer.all()) {
             while (it.hasNext()) {
-                it.next();
-                buffered++;
+                long seq = it.next().key;
+                order.add(seq);
+                nextSequence = Math.max(nextSequence, seq + 1);
             }
         }
-        context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+        if (!order.isEmpty()) {
+            LOG.info("restored {} buffered L2E requests", order.size());
+        }
+        context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
     }
 
     @Override
-    public void process(Record<byte[], ExplanationRequest> record) {
+    public void process(Record<byte[], UncertainEvent> record) {
+        UncertainEvent u = record.value();
+        long seq = nextSequence++;
         ByteBuffer key = record.key() == null ? null : ByteBuffer.wrap(record.key());
-        buffer.put(nextSequence++, new PendingExplanation(key, record.timestamp(), record.value()));
-        buffered++;
-        if (buffered >= settings.batchSize()) {
+        buffer.put(seq, new PendingExplanation(key, record.timestamp(), u.source(), ByteBuffer.wrap(u.payload())));
+        order.add(seq);
+        memory.put(seq, new Pending(record.key(), record.timestamp(), u.payload(), u.event(), u.draft()));
+        if (order.size() >= settings.l2e().batchSize()) {
             flushAll();
         }
     }
 
     private void flushAll() {
-        while (buffered > 0) {
-            if (flushBatch() == 0) {
-                buffered = 0;
-            }
+        while (!order.isEmpty()) {
+            flushBatch();
         }
     }
 
-    private int flushBatch() {
-        List<KeyValue<Long, PendingExplanation>> batch = new ArrayList<>(settings.batchSize());
-        try (KeyValueIterator<Long, PendingExplanation> it = buffer.all()) {
-            while (it.hasNext() && batch.size() < settings.batchSize()) {
-                batch.add(it.next());
+    private void flushBatch() {
+        int n = Math.min(settings.l2e().batchSize(), order.size());
+        List<Pending> batch = new ArrayList<>(n);
+        List<Long> sequences = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long seq = order.poll();
+            Pending p = memory.remove(seq);
+            if (p == null) {
+                p = restore(seq);
             }
-        }
-        if (batch.isEmpty()) {
-            return 0;
+            if (p != null) {
+                batch.add(p);
+            }
+            sequences.add(seq);
         }
         List<ExplainedEvent> out = explain(batch);
         for (int i = 0; i < batch.size(); i++) {
-            PendingExplanation p = batch.get(i).value;
-            byte[] key = p.getKey() == null ? null : toArray(p.getKey());
-            context.forward(new Record<byte[], Object>(key, out.get(i), p.getTimestamp()), outputSink);
-            buffer.delete(batch.get(i).key);
+            Pending p = batch.get(i);
+            context.forward(new Record<byte[], Object>(p.key(), out.get(i), p.timestamp()), outputSink);
         }
-        buffered -= batch.size();
-        return batch.size();
+        for (long seq : sequences) {
+            buffer.delete(seq);
+        }
     }
 
-    private List<ExplainedEvent> explain(List<KeyValue<Long, PendingExplanation>> batch) {
+    /** Rebuilds a buffered event from the store (after a crash or a rebalance); null when sent to the DLQ. */
+    private Pending restore(long seq) {
+        PendingExplanation pe = buffer.get(seq);
+        if (pe == null) {
+            return null;
+        }
+        byte[] key = pe.getKey() == null ? null : toArray(pe.getKey());
+        byte[] payload = toArray(pe.getPayload());
+        try {
+            if (pe.getSource() == PendingSource.EXPLANATION_REQUEST) {
+                ExplanationRequest r = requests.deserialize(settings.topics().l2eRequests(), payload);
+                return new Pending(key, pe.getTimestamp(), payload, r.getEvent(), r.getDraft());
+            }
+            PredictionEvent e = events.deserialize(settings.topics().input(), payload);
+            Violation v = arrays.assign(e, model, ws);
+            if (v != null) {
+                deadLetter(key, pe.getTimestamp(), payload, v);
+                return null;
+            }
+            double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.getPrediction().getScore()));
+            Router router = settings.router();
+            Route route = router.route(ws.posterior(), residual);
+            ExplainedEvent draft = Outputs.explained(e, settings.bundle().model(), model, ws, residual, route,
+                    ExplanationSource.GROUP, GroupExplanations.of(model, ws, settings.maxFeatures()), 0L);
+            return new Pending(key, pe.getTimestamp(), payload, e, draft);
+        } catch (DecodeException e) {
+            deadLetter(key, pe.getTimestamp(), payload, new Violation(InvalidReason.PROCESSING_FAILED,
+                    "a buffered L2E request no longer decodes: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private void deadLetter(byte[] key, long timestamp, byte[] payload, Violation v) {
+        dlq.send(context, new Record<byte[], byte[]>(key, payload, timestamp), v);
+    }
+
+    private List<ExplainedEvent> explain(List<Pending> batch) {
         int n = batch.size();
         List<ExplainedEvent> drafts = new ArrayList<>(n);
         boolean[] usable = new boolean[n];
         for (int i = 0; i < n; i++) {
-            ExplanationRequest r = batch.get(i).value.getRequest();
-            drafts.add(r.getDraft());
-            Violation v = arrays.assign(r.getEvent(), model, ws);
-            usable[i] = v == null;
+            Pending p = batch.get(i);
+            drafts.add(p.draft());
+            usable[i] = arrays.assign(p.event(), model, ws) == null;
             if (usable[i]) {
                 for (int j = 0; j < model.dimension(); j++) {
                     x[i][j] = (float) ws.scaled(j);
                 }
-                y[i] = (float) model.target().toZ(r.getEvent().getPrediction().getScore());
+                y[i] = (float) model.target().toZ(p.event().getPrediction().getScore());
             } else {
                 java.util.Arrays.fill(x[i], 0f);
                 y[i] = 0f;
             }
+        }
+        if (n == 0) {
+            return drafts;
         }
         L2eResult result;
         try {
@@ -158,24 +217,20 @@ final class L2eBatchProcessor implements Processor<byte[], ExplanationRequest, b
             fallbacks.increment(n);
             return drafts;
         }
-        List<ExplainedEvent> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ExplainedEvent d = drafts.get(i);
             if (!usable[i]) {
                 fallbacks.increment();
-                out.add(d);
                 continue;
             }
             var attributions = GroupExplanations.ofScores(model, x[i], result.scores()[i],
-                    result.labels() == null ? null : result.labels()[i], maxFeatures);
+                    result.labels() == null ? null : result.labels()[i], settings.maxFeatures());
             d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
             d.setExplainerVersion(explainer.version());
-            d.setTimings(new Timings(System.currentTimeMillis(), d.getTimings().getGimeNanos(),
-                    result.inferNanos(), n));
-            out.add(d);
+            d.setTimings(new Timings(System.currentTimeMillis(), d.getTimings().getGimeNanos(), result.inferNanos(), n));
             l2eExplained.increment();
         }
-        return out;
+        return drafts;
     }
 
     private static byte[] toArray(ByteBuffer b) {

@@ -1,6 +1,7 @@
 package io.explainstream.app.topology;
 
 import io.explainstream.schema.ExplanationRequest;
+import io.explainstream.schema.PendingSource;
 import io.explainstream.serde.DecodeException;
 import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
@@ -36,7 +37,8 @@ final class RequestDecodeProcessor implements Processor<byte[], byte[], byte[], 
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         try {
             ExplanationRequest r = deserializer.deserialize(topic, record.headers(), record.value());
-            context.forward(record.withValue(r), next);
+            context.forward(record.withValue(new UncertainEvent(PendingSource.EXPLANATION_REQUEST, record.value(),
+                    r.getEvent(), r.getDraft())), next);
         } catch (DecodeException e) {
             dlq.send(context, record, new Violation(DecodeProcessor.reasonOf(e.kind()), e.getMessage()));
         }
