@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the serving jar: the {@code run} and {@code demo} commands. */
 @Command(name = "explainstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Explains ML prediction events on Kafka in real time.",
-        subcommands = {RunCommand.class, DemoCommand.class, ConfigReferenceCommand.class})
+        subcommands = {RunCommand.class, ConfigReferenceCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

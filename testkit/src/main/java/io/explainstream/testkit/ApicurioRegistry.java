@@ -44,15 +44,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final String runnerJar;
     private final int port;
     private final Path logFile;
+    private final List<String> extraJvmArgs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread shutdownHook = new Thread(this::destroyProcess, "apicurio-registry-shutdown");
     private volatile Process process;
 
-    private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile) {
+    private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile, List<String> extraJvmArgs) {
         this.home = home;
         this.runnerJar = runnerJar;
         this.port = port;
         this.logFile = logFile;
+        this.extraJvmArgs = List.copyOf(extraJvmArgs);
     }
 
     /** Unpacks the app if needed, starts it on a free port and waits until its API answers. */
@@ -64,7 +66,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path home = unpack(zip, Path.of(System.getProperty("java.io.tmpdir"), "explainstream-apicurio-" + version));
             Path logDir = Files.createTempDirectory("explainstream-apicurio-log");
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
-                    freePort(), logDir.resolve("apicurio.log"));
+                    freePort(), logDir.resolve("apicurio.log"), List.of());
             Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
             try {
                 registry.launch();
@@ -76,6 +78,41 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
         }
+    }
+
+    /**
+     * Like {@link #start()}, but keeps every file in folders the caller chooses: the app is unpacked once into
+     * {@code installRoot/explainstream-apicurio-VERSION} (a cache that can be shared between runs), and the log
+     * ({@code apicurio.log}) and the child JVM's temporary files ({@code java.io.tmpdir}, no hsperfdata) go into
+     * {@code runDir}. Nothing is written anywhere else.
+     */
+    public static ApicurioRegistry start(Path installRoot, Path runDir) {
+        Properties props = testkitProperties();
+        String version = props.getProperty("apicurio.version");
+        Path zip = Path.of(props.getProperty("apicurio.zip"));
+        try {
+            Path home = unpack(zip, installRoot.resolve("explainstream-apicurio-" + version));
+            Path tmp = Files.createDirectories(runDir.resolve("tmp"));
+            ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
+                    freePort(), runDir.resolve("apicurio.log"),
+                    List.of("-Djava.io.tmpdir=" + tmp, "-XX:-UsePerfData"));
+            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            try {
+                registry.launch();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
+        }
+    }
+
+    /** The process id of the registry's JVM, or -1 when it is not running. */
+    public long pid() {
+        Process p = process;
+        return p == null || !p.isAlive() ? -1 : p.pid();
     }
 
     /** The Confluent-compatible API base URL, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7}. */
@@ -113,8 +150,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     private synchronized void launch() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", runnerJar)
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(extraJvmArgs);
+        cmd.add("-jar");
+        cmd.add(runnerJar);
+        ProcessBuilder builder = new ProcessBuilder(cmd)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -31,13 +31,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts the node and waits until the broker is ready. */
     public static EmbeddedKafka start() {
+        return start(null);
+    }
+
+    /**
+     * Like {@link #start()}, with the node's data under {@code dataDirectory} (created if needed; deleted by
+     * {@link #close()}) instead of a temporary folder that a JVM shutdown hook deletes (possibly while the broker
+     * still runs, when the JVM stops on a signal).
+     */
+    public static EmbeddedKafka start(java.nio.file.Path dataDirectory) {
         KafkaClusterTestKit cluster = null;
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
+                    .setNumControllerNodes(1);
+            if (dataDirectory != null) {
+                nodes.setBaseDirectory(java.nio.file.Files.createDirectories(dataDirectory));
+            }
+            cluster = new KafkaClusterTestKit.Builder(nodes.build())
                     .setConfigProp("listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0")
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "1")
