@@ -109,29 +109,23 @@ public final class GimeModel {
         double[] x = ws.scaled;
         double[] inv = invScale;
         double[] off = offset;
+        int d = dimension;
+        for (int j = 0; j < d; j++) {
+            x[j] = raw[j] * inv[j] + off[j];
+        }
         double a0 = 0;
         double a1 = 0;
         double a2 = 0;
         double a3 = 0;
         int j = 0;
-        for (; j + 3 < dimension; j += 4) {
-            double v0 = Math.fma(raw[j], inv[j], off[j]);
-            double v1 = Math.fma(raw[j + 1], inv[j + 1], off[j + 1]);
-            double v2 = Math.fma(raw[j + 2], inv[j + 2], off[j + 2]);
-            double v3 = Math.fma(raw[j + 3], inv[j + 3], off[j + 3]);
-            x[j] = v0;
-            x[j + 1] = v1;
-            x[j + 2] = v2;
-            x[j + 3] = v3;
-            a0 += v0 * v0;
-            a1 += v1 * v1;
-            a2 += v2 * v2;
-            a3 += v3 * v3;
+        for (; j + 3 < d; j += 4) {
+            a0 += x[j] * x[j];
+            a1 += x[j + 1] * x[j + 1];
+            a2 += x[j + 2] * x[j + 2];
+            a3 += x[j + 3] * x[j + 3];
         }
-        for (; j < dimension; j++) {
-            double v = Math.fma(raw[j], inv[j], off[j]);
-            x[j] = v;
-            a0 += v * v;
+        for (; j < d; j++) {
+            a0 += x[j] * x[j];
         }
         ws.denseFilled = true;
         ws.touchedCount = 0;
@@ -220,7 +214,7 @@ public final class GimeModel {
         double sum = 0;
         int second = -1;
         for (int k = 0; k < groups; k++) {
-            sum += Math.exp(logits[k] - max);
+            sum += FastExp.exp(logits[k] - max);
             if (k != best && (second < 0 || logits[k] > logits[second])) {
                 second = k;
             }
@@ -228,7 +222,7 @@ public final class GimeModel {
         ws.group = best;
         ws.posterior = 1.0 / sum;
         ws.runnerUp = second;
-        ws.runnerUpPosterior = second < 0 ? Double.NaN : Math.exp(logits[second] - max) / sum;
+        ws.runnerUpPosterior = second < 0 ? Double.NaN : FastExp.exp(logits[second] - max) / sum;
         int[] tIdx = thetaIndex[best];
         double[] t = theta[best];
         double g = intercept[best];
