@@ -1,24 +1,44 @@
 package io.explainstream.trainer;
 
+import io.explainstream.bundle.InvalidBundleException;
+import io.explainstream.trainer.data.DataException;
+import io.explainstream.trainer.data.DataOptions;
+import io.explainstream.trainer.gime.GimeFitter;
+import io.explainstream.trainer.gime.SparseRegression;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Entry point of the trainer jar: the {@code fit} and {@code evaluate} commands (placeholders for now). */
-@Command(name = "explainstream", mixinStandardHelpOptions = true, version = "explainstream trainer",
-        description = "Offline trainer: fits GIME groups and the L2E explainer, and evaluates them.",
+/** Entry point of the trainer jar: the {@code fit} and {@code evaluate} commands. */
+@Command(name = "explainstream", mixinStandardHelpOptions = true, version = "explainstream trainer " + Main.VERSION,
+        description = "Offline trainer: fits GIME groupwise explanations and their regions, and evaluates them.",
         subcommands = {Main.Fit.class, Main.Evaluate.class})
 public final class Main implements Runnable {
-    /** Exit code of a command that exists but is not implemented yet. */
-    static final int NOT_AVAILABLE = 3;
-    static final String ARRIVES_WITH = "the trainer issue: fit GIME groups and prove their fidelity";
+    public static final String VERSION = "0.1.0";
+    static final int FAILED = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof DataException || ex instanceof InvalidBundleException) {
+                cmd.getErr().println("explainstream " + cmd.getCommandName() + ": " + ex.getMessage());
+                return FAILED;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
     }
 
     @Override
@@ -26,27 +46,119 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static int notAvailable(String command) {
-        System.err.println("explainstream " + command + ": not available yet - it arrives with " + ARRIVES_WITH + ".");
-        return NOT_AVAILABLE;
-    }
-
-    @Command(name = "fit", mixinStandardHelpOptions = true,
-            description = "Fits GIME groups (and the L2E explainer) from a black-box model and reference data "
-                    + "into a model bundle (not yet available).")
+    @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Fits GIME groups (regions and sparse explanations) of a black box on reference data and "
+                    + "writes a model bundle (bundle.json, blackbox.onnx, report.html).")
     static final class Fit implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "CSV with a header, or TSV label<TAB>text")
+        Path data;
+        @Option(names = "--format", defaultValue = "auto", description = "auto | csv | text (auto: text for a .tsv/"
+                + ".txt file without --target)")
+        String format;
+        @Option(names = "--delimiter", defaultValue = ",", description = "CSV delimiter (default ',')")
+        String delimiter;
+        @Option(names = "--target", description = "target column (tabular)")
+        String target;
+        @Option(names = "--drop", split = ",", description = "columns to ignore, comma-separated")
+        List<String> drop = new ArrayList<>();
+        @Option(names = "--min-count", defaultValue = "2", description = "text: least count of a vocabulary word")
+        int minCount;
+        @Option(names = "--max-vocab", defaultValue = "10000", description = "text: largest vocabulary")
+        int maxVocab;
+        @Option(names = "--black-box", required = true, description = "svr | logreg | mlp | FILE.onnx")
+        String blackBox;
+        @Option(names = "--black-box-output", description = "ONNX output to explain, by name or index (default: "
+                + "the first)")
+        String blackBoxOutput;
+        @Option(names = "--class", description = "classification: the class whose probability is explained "
+                + "(default: the last label, e.g. 1)")
+        String explainedClass;
+        @Option(names = "--k", defaultValue = "10", description = "number of groups K (default 10)")
+        int k;
+        @Option(names = "--seed", defaultValue = "2020", description = "seed of split, black box, neighbourhoods, fit")
+        long seed;
+        @Option(names = "--out", required = true, description = "bundle folder to write")
+        Path out;
+        @Option(names = "--neighbours", defaultValue = "10", description = "neighbours per instance (default 10)")
+        int neighbours;
+        @Option(names = "--sigma", defaultValue = "0.1", description = "tabular perturbation scale in z-space")
+        double sigma;
+        @Option(names = "--kernel-width", defaultValue = "0", description = "neighbour kernel width; 0 = unweighted")
+        double kernelWidth;
+        @Option(names = "--s", description = "features per explanation (default 5 tabular, 50 text)")
+        Integer s;
+        @Option(names = "--region-s", description = "features per region (default = --s)")
+        Integer regionS;
+        @Option(names = "--rounds", defaultValue = "14", description = "most alternation rounds")
+        int rounds;
+        @Option(names = "--patience", defaultValue = "3", description = "rounds without validation gain before "
+                + "stopping")
+        int patience;
+        @Option(names = "--restarts", description = "k-means++ restarts (default 3 tabular, 2 text)")
+        Integer restarts;
+        @Option(names = "--psi-steps", defaultValue = "80", description = "Adam steps per Ψ-step")
+        int psiSteps;
+        @Option(names = "--unmasked-steps", defaultValue = "30", description = "of which before the top-s mask")
+        int unmaskedSteps;
+        @Option(names = "--lr", defaultValue = "0.05", description = "Adam learning rate of the Ψ-step")
+        double lr;
+        @Option(names = "--theta-step", defaultValue = "best", description = "best (best subset / forward-swap) | "
+                + "ridge (the authors': ridge top-s then least squares)")
+        String thetaStep;
+        @Option(names = "--l2e-share", defaultValue = "0.1", description = "share of events routed to L2E")
+        double l2eShare;
+        @Option(names = "--model-id", description = "bundle modelId (default: the data file name)")
+        String modelId;
+        @Option(names = "--k-sweep", split = ",", description = "K values for the report's fidelity-vs-K plot "
+                + "(default 1,2,4,6,8,10,12,16 tabular; 1,5,10,20 text); 0 = none")
+        int[] kSweep;
+        @Option(names = "--no-report", description = "skip report.html")
+        boolean noReport;
+
         @Override
         public Integer call() {
-            return notAvailable("fit");
+            if (delimiter.length() != 1 && !delimiter.equals("\\t")) {
+                throw new DataException("--delimiter must be one character, got '" + delimiter + "'");
+            }
+            char delim = delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
+            DataOptions d = new DataOptions(data, format, delim, target, drop, minCount, maxVocab);
+            boolean text = d.text();
+            if (k < 1) {
+                throw new DataException("--k must be at least 1");
+            }
+            GimeFitter.Params base = GimeFitter.Params.defaults(k, text, seed);
+            int sv = s != null ? s : base.s();
+            GimeFitter.Params p = new GimeFitter.Params(k, sv, regionS != null ? regionS : sv, rounds, patience,
+                    psiSteps, unmaskedSteps, lr, 1.0, restarts != null ? restarts : base.restarts(),
+                    thetaStep.equals("ridge") ? SparseRegression.Method.RIDGE : SparseRegression.Method.BEST, seed);
+            int[] sweep = kSweep != null ? kSweep : (text ? new int[]{1, 5, 10, 20} : new int[]{1, 2, 4, 6, 8, 10, 12,
+                    16});
+            if (sweep.length == 1 && sweep[0] == 0) {
+                sweep = null;
+            }
+            Fitting.run(new Fitting.Options(d, blackBox, blackBoxOutput, explainedClass, seed, out, neighbours, sigma,
+                    kernelWidth, p, l2eShare, modelId, sweep, !noReport), System.out, System.err);
+            return 0;
         }
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Measures a model bundle's fidelity to its black box on held-out data (not yet available).")
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Generalized fidelity of a bundle's GIME groups on the test split, side by side with the "
+                    + "baselines (cte, etc, lime_sp, global) on the same black box, neighbourhoods and K.")
     static final class Evaluate implements Callable<Integer> {
+        @Option(names = "--bundle", required = true, description = "bundle folder written by fit")
+        Path bundle;
+        @Option(names = "--json", description = "write the results as JSON to this file")
+        Path json;
+        @Option(names = "--draws", defaultValue = "5", description = "neighbourhood draws (default 5)")
+        int draws;
+        @Option(names = "--data", description = "the data file, when it moved since fit (checked by SHA-256)")
+        Path data;
+
         @Override
         public Integer call() {
-            return notAvailable("evaluate");
+            Evaluation.run(bundle, json, draws, data, System.out, System.err);
+            return 0;
         }
     }
 }

@@ -1,0 +1,396 @@
+package io.explainstream.trainer.gime;
+
+import io.explainstream.trainer.data.Rows;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Fits GIME (Gao et al.): K-means++ init on x/‖x‖, then rounds of { Ψ-step: Adam on (φ, log τ) with Θ fixed,
+ * minimising J = mean_i Σ_k p(k|x_i)·L_k(i), first unmasked, then with φ_k masked to its top-s entries;
+ * Θ-step: per group, weighted sparse regression with at most s features on all neighbourhoods, weights
+ * p(k|x_i) }. Every round (and the initial clustering) is scored by generalized fidelity on the validation
+ * split; the best one is kept. Several restarts (different k-means++ seeds) run, the best on validation wins.
+ * Deterministic for a seed; uses all cores through parallel streams.
+ */
+public final class GimeFitter {
+    /** Hyperparameters. */
+    public record Params(int k, int s, int regionS, int rounds, int patience, int psiSteps, int unmaskedSteps,
+                         double lr, double tauInit, int restarts, SparseRegression.Method method, long seed) {
+        public static Params defaults(int k, boolean text, long seed) {
+            return new Params(k, text ? 50 : 5, text ? 50 : 5, 14, 3, 80, 30, 0.05, 1.0, text ? 2 : 3,
+                    SparseRegression.Method.BEST, seed);
+        }
+
+        public Params withK(int newK) {
+            return new Params(newK, s, regionS, rounds, patience, psiSteps, unmaskedSteps, lr, tauInit, restarts,
+                    method, seed);
+        }
+
+        public Params withRestarts(int r) {
+            return new Params(k, s, regionS, rounds, patience, psiSteps, unmaskedSteps, lr, tauInit, r, method, seed);
+        }
+    }
+
+    /** One round's numbers. */
+    public record Round(int restart, int round, double objective, double validationRmse, double tau) {
+    }
+
+    /** The result: the best model on validation, where it came from, and every round. */
+    public record Result(GroupModel model, double validationRmse, int restart, int round, List<Round> rounds,
+                         double seconds) {
+    }
+
+    private final FitProblem pb;
+    private final Params prm;
+    private final PrintStream progress;
+    private final Rows u;
+    private final int n;
+    private final int d;
+    private final int kk;
+    private final Gram[] instanceGrams;
+    private final int chunks;
+
+    public GimeFitter(FitProblem problem, Params params, PrintStream progress) {
+        this.pb = problem;
+        this.prm = params;
+        this.progress = progress;
+        this.u = KMeans.unit(problem.x());
+        this.n = problem.x().n;
+        this.d = problem.x().d;
+        this.kk = Math.min(params.k(), n);
+        this.chunks = Math.max(1, Runtime.getRuntime().availableProcessors());
+        long gramSize = (long) (d + 1) * (d + 1) * n;
+        if (d <= SparseRegression.WIDE && gramSize <= 40_000_000L) {
+            instanceGrams = new Gram[n];
+            int[] cols = SparseRegression.allCols(d);
+            IntStream.range(0, n).parallel().forEach(i -> {
+                Gram g = new Gram(cols);
+                g.add(pb.z(), pb.f(), pb.w(), i * pb.m(), (i + 1) * pb.m(), 1.0, null);
+                instanceGrams[i] = g;
+            });
+        } else {
+            instanceGrams = null;
+        }
+    }
+
+    public Result fit() {
+        long t0 = System.nanoTime();
+        List<Round> log = new ArrayList<>();
+        Result best = null;
+        for (int r = 0; r < prm.restarts(); r++) {
+            Result res = fitOnce(r, log);
+            if (best == null || res.validationRmse() < best.validationRmse()) {
+                best = res;
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Result(best.model(), best.validationRmse(), best.restart(), best.round(), log, secs);
+    }
+
+    private Result fitOnce(int restart, List<Round> log) {
+        long seed = prm.seed() * 1_000_003L + restart * 7919L + 17;
+        KMeans km = KMeans.fit(u, kk, 50, seed);
+        double[][] p = new double[n][kk];
+        for (int i = 0; i < n; i++) {
+            p[i][km.assignment[i]] = 1.0;
+        }
+        Linear[] theta = thetaStep(p);
+        double[][] phi = new double[kk][];
+        for (int k = 0; k < kk; k++) {
+            phi[k] = km.centers[k].clone();
+            mask(phi[k], prm.regionS());
+            if (norm(phi[k]) == 0) {
+                phi[k] = u.denseRow(new SplittableRandom(seed + k).nextInt(n));
+            }
+        }
+        double tau = prm.tauInit();
+        // With hard k-means groups, the initial model assigns by the (masked) centroid directions with a
+        // concentration large enough to be decisive.
+        GroupModel current = new GroupModel(tau, copy(phi), theta);
+        double val = pb.validationRmse(current, null);
+        double obj = objective(phi, tau, losses(theta));
+        log.add(new Round(restart, 0, obj, val, tau));
+        line(restart, 0, obj, val, tau);
+        GroupModel bestModel = current;
+        double bestVal = val;
+        int bestRound = 0;
+        int since = 0;
+        double[] logTau = {Math.log(tau)};
+        for (int round = 1; round <= prm.rounds(); round++) {
+            double[][] loss = losses(theta);
+            psiStep(phi, logTau, loss);
+            tau = Math.exp(logTau[0]);
+            double[][] post = posteriors(phi, tau);
+            theta = thetaStep(post);
+            current = new GroupModel(tau, copy(phi), theta);
+            val = pb.validationRmse(current, null);
+            obj = objective(phi, tau, losses(theta));
+            log.add(new Round(restart, round, obj, val, tau));
+            line(restart, round, obj, val, tau);
+            if (val < bestVal - 1e-9) {
+                bestVal = val;
+                bestModel = current;
+                bestRound = round;
+                since = 0;
+            } else if (++since >= prm.patience()) {
+                break;
+            }
+        }
+        return new Result(bestModel, bestVal, restart, bestRound, log, 0);
+    }
+
+    private void line(int restart, int round, double obj, double val, double tau) {
+        if (progress != null) {
+            progress.printf("gime: restart %d/%d round %2d/%d  objective %.5f  validation RMSE %.4f  tau %.2f%n",
+                    restart + 1, prm.restarts(), round, prm.rounds(), obj, val, tau);
+        }
+    }
+
+    /** L[i][k] = mean_j w_ij (f_ij - g_k(z_ij))². */
+    double[][] losses(Linear[] theta) {
+        double[][] l = new double[n][kk];
+        int m = pb.m();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            for (int k = 0; k < kk; k++) {
+                double s = 0;
+                for (int j = 0; j < m; j++) {
+                    int r = i * m + j;
+                    double e = pb.f()[r] - theta[k].apply(pb.z(), r);
+                    s += (pb.w() == null ? 1 : pb.w()[r]) * e * e;
+                }
+                l[i][k] = s / m;
+            }
+        });
+        return l;
+    }
+
+    double[][] posteriors(double[][] phi, double tau) {
+        double[][] p = new double[n][kk];
+        double[][] unit = unitPhi(phi);
+        IntStream.range(0, n).parallel().forEach(i -> {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < kk; k++) {
+                p[i][k] = tau * u.dot(i, unit[k]);
+                max = Math.max(max, p[i][k]);
+            }
+            double sum = 0;
+            for (int k = 0; k < kk; k++) {
+                p[i][k] = Math.exp(p[i][k] - max);
+                sum += p[i][k];
+            }
+            for (int k = 0; k < kk; k++) {
+                p[i][k] /= sum;
+            }
+        });
+        return p;
+    }
+
+    double objective(double[][] phi, double tau, double[][] loss) {
+        double[][] p = posteriors(phi, tau);
+        double j = 0;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < kk; k++) {
+                j += p[i][k] * loss[i][k];
+            }
+        }
+        return j / n;
+    }
+
+    /** Θ-step: per group, weighted sparse regression with weights p(k|x_i) on its neighbours. */
+    Linear[] thetaStep(double[][] p) {
+        Linear[] out = new Linear[kk];
+        IntStream.range(0, kk).parallel().forEach(k -> {
+            if (instanceGrams != null) {
+                Gram g = new Gram(SparseRegression.allCols(d));
+                for (int i = 0; i < n; i++) {
+                    if (p[i][k] > 1e-12) {
+                        g.addScaled(instanceGrams[i], p[i][k]);
+                    }
+                }
+                out[k] = SparseRegression.fromGram(g, prm.s(), prm.method());
+            } else {
+                double[] w = new double[pb.z().n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < pb.m(); j++) {
+                        int r = i * pb.m() + j;
+                        w[r] = p[i][k] * (pb.w() == null ? 1 : pb.w()[r]);
+                    }
+                }
+                out[k] = SparseRegression.fit(pb.z(), pb.f(), w, prm.s(), prm.method());
+            }
+        });
+        return out;
+    }
+
+    /** Ψ-step: Adam on φ and log τ with Θ fixed (losses given), unmasked steps then top-s masked steps. */
+    void psiStep(double[][] phi, double[] logTau, double[][] loss) {
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double eps = 1e-8;
+        double[][] m1 = new double[kk][d];
+        double[][] m2 = new double[kk][d];
+        double mt = 0;
+        double vt = 0;
+        boolean[][] active = null;
+        double[][][] gradLocal = new double[chunks][kk][d];
+        double[][] sLocal = new double[chunks][kk];
+        double[] tauLocal = new double[chunks];
+        int total = prm.psiSteps();
+        for (int step = 1; step <= total; step++) {
+            if (step == prm.unmaskedSteps() + 1 || (active == null && prm.unmaskedSteps() <= 0)) {
+                active = new boolean[kk][];
+                for (int k = 0; k < kk; k++) {
+                    active[k] = mask(phi[k], prm.regionS());
+                    if (norm(phi[k]) == 0) {
+                        Arrays.fill(active[k], true);
+                    }
+                }
+            }
+            double tau = Math.exp(logTau[0]);
+            double[] pn = new double[kk];
+            double[][] unit = new double[kk][];
+            for (int k = 0; k < kk; k++) {
+                pn[k] = Math.max(1e-12, norm(phi[k]));
+                unit[k] = new double[d];
+                for (int j = 0; j < d; j++) {
+                    unit[k][j] = phi[k][j] / pn[k];
+                }
+            }
+            int per = (n + chunks - 1) / chunks;
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                double[][] g = gradLocal[c];
+                double[] sk = sLocal[c];
+                for (double[] row : g) {
+                    Arrays.fill(row, 0);
+                }
+                Arrays.fill(sk, 0);
+                double gt = 0;
+                double[] cos = new double[kk];
+                double[] pr = new double[kk];
+                int from = c * per;
+                int to = Math.min(n, from + per);
+                for (int i = from; i < to; i++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < kk; k++) {
+                        cos[k] = u.dot(i, unit[k]);
+                        pr[k] = tau * cos[k];
+                        max = Math.max(max, pr[k]);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < kk; k++) {
+                        pr[k] = Math.exp(pr[k] - max);
+                        sum += pr[k];
+                    }
+                    double lbar = 0;
+                    for (int k = 0; k < kk; k++) {
+                        pr[k] /= sum;
+                        lbar += pr[k] * loss[i][k];
+                    }
+                    for (int k = 0; k < kk; k++) {
+                        double gik = pr[k] * (loss[i][k] - lbar) / n;
+                        gt += gik * cos[k];
+                        double coef = tau * gik / pn[k];
+                        if (coef != 0) {
+                            for (int q = u.ptr[i]; q < u.ptr[i + 1]; q++) {
+                                g[k][u.col[q]] += coef * u.val[q];
+                            }
+                            sk[k] += coef * cos[k];
+                        }
+                    }
+                }
+                tauLocal[c] = gt;
+            });
+            double gTau = 0;
+            for (int c = 0; c < chunks; c++) {
+                gTau += tauLocal[c];
+            }
+            gTau *= tau; // d/d log tau
+            double bc1 = 1 - Math.pow(b1, step);
+            double bc2 = 1 - Math.pow(b2, step);
+            double lr = prm.lr();
+            for (int k = 0; k < kk; k++) {
+                double s = 0;
+                for (int c = 0; c < chunks; c++) {
+                    s += sLocal[c][k];
+                }
+                for (int j = 0; j < d; j++) {
+                    if (active != null && !active[k][j]) {
+                        continue;
+                    }
+                    double gr = -s * unit[k][j];
+                    for (int c = 0; c < chunks; c++) {
+                        gr += gradLocal[c][k][j];
+                    }
+                    m1[k][j] = b1 * m1[k][j] + (1 - b1) * gr;
+                    m2[k][j] = b2 * m2[k][j] + (1 - b2) * gr * gr;
+                    phi[k][j] -= lr * (m1[k][j] / bc1) / (Math.sqrt(m2[k][j] / bc2) + eps);
+                }
+            }
+            mt = b1 * mt + (1 - b1) * gTau;
+            vt = b2 * vt + (1 - b2) * gTau * gTau;
+            logTau[0] -= lr * (mt / bc1) / (Math.sqrt(vt / bc2) + eps);
+            logTau[0] = Math.min(Math.log(1e4), logTau[0]);
+        }
+        if (active == null) {
+            for (int k = 0; k < kk; k++) {
+                mask(phi[k], prm.regionS());
+            }
+        }
+    }
+
+    /** Keeps the top-s entries of |v| (zeroes the rest); returns the mask. */
+    static boolean[] mask(double[] v, int s) {
+        boolean[] keep = new boolean[v.length];
+        if (s >= v.length) {
+            Arrays.fill(keep, true);
+            return keep;
+        }
+        Integer[] order = new Integer[v.length];
+        for (int j = 0; j < v.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(v[b]), Math.abs(v[a])));
+        for (int q = 0; q < s; q++) {
+            keep[order[q]] = true;
+        }
+        for (int j = 0; j < v.length; j++) {
+            if (!keep[j]) {
+                v[j] = 0;
+            }
+        }
+        return keep;
+    }
+
+    static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static double[][] unitPhi(double[][] phi) {
+        double[][] out = new double[phi.length][];
+        for (int k = 0; k < phi.length; k++) {
+            double nrm = Math.max(1e-12, norm(phi[k]));
+            out[k] = new double[phi[k].length];
+            for (int j = 0; j < phi[k].length; j++) {
+                out[k][j] = phi[k][j] / nrm;
+            }
+        }
+        return out;
+    }
+
+    private static double[][] copy(double[][] a) {
+        double[][] c = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+}
