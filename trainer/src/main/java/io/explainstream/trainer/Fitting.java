@@ -233,6 +233,11 @@ public final class Fitting {
         p.put("split", Map.of("seed", o.seed(), "train", prep.split.train().length,
                 "validation", prep.split.validation().length, "test", prep.split.test().length,
                 "ratios", "70/15/15"));
+        List<Integer> testRows = new java.util.ArrayList<>();
+        for (int i : prep.split.test()) {
+            testRows.add(prep.data.sourceRows()[i]);
+        }
+        p.put("testRows", testRows);
         Map<String, Object> bb = new LinkedHashMap<>(made.provenance());
         bb.put("file", BlackBoxes.FILE);
         bb.put("output", made.output() == null ? "" : made.output());

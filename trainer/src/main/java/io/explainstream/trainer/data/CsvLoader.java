@@ -118,7 +118,9 @@ public final class CsvLoader {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         int droppedRows = 0;
-        for (String[] row : rows) {
+        List<Integer> kept = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
             String yv = row[t].trim();
             boolean bad = missing(yv);
             double[] x = new double[keep.size()];
@@ -136,6 +138,7 @@ public final class CsvLoader {
             }
             xs.add(x);
             ys.add(Double.parseDouble(yv));
+            kept.add(r);
         }
         if (droppedRows > 0) {
             warnings.add(name + ": " + droppedRows + " rows with a missing value dropped");
@@ -152,7 +155,8 @@ public final class CsvLoader {
             y[i] = ys.get(i);
         }
         return new Dataset(name, FeatureKind.TABULAR, List.copyOf(names),
-                Rows.dense(xs.toArray(new double[0][]), names.size()), y, null, droppedRows, warnings);
+                Rows.dense(xs.toArray(new double[0][]), names.size()), y, null, droppedRows, warnings,
+                kept.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static void checkNumeric(String file, String col, int c, List<String[]> rows, List<Integer> lines,

@@ -140,6 +140,7 @@ public final class TextCorpus {
         for (int i = 0; i < y.length; i++) {
             y[i] = labels[i];
         }
-        return new Dataset(source, FeatureKind.TEXT, List.copyOf(vocab), b.build(), y, classLabels, 0, List.of());
+        return new Dataset(source, FeatureKind.TEXT, List.copyOf(vocab), b.build(), y, classLabels, 0, List.of(),
+                java.util.stream.IntStream.range(0, y.length).toArray());
     }
 }
