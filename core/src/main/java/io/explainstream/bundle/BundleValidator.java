@@ -130,6 +130,9 @@ public final class BundleValidator {
             if (grp.fidelityRmse() != null && !(Double.isFinite(grp.fidelityRmse()) && grp.fidelityRmse() >= 0)) {
                 problem(at + ".fidelityRmse is " + grp.fidelityRmse());
             }
+            if (grp.l2eShare() != null && !(grp.l2eShare() >= 0 && grp.l2eShare() <= 1)) {
+                problem(at + ".l2eShare is " + grp.l2eShare() + ", must be in [0, 1]");
+            }
         }
     }
 
@@ -173,6 +176,9 @@ public final class BundleValidator {
         }
         if (!(r.maxResidual() >= 0) || Double.isNaN(r.maxResidual())) {
             problem("routing.maxResidual is " + r.maxResidual() + ", must be >= 0");
+        }
+        if (r.l2eShare() != null && !(r.l2eShare() >= 0 && r.l2eShare() <= 1)) {
+            problem("routing.l2eShare is " + r.l2eShare() + ", must be in [0, 1]");
         }
     }
 

@@ -103,4 +103,19 @@ class BundleIoTest {
         assertTrue(p.stream().anyMatch(s -> s.startsWith("scaler.center must be absent for TEXT")), p.toString());
         assertTrue(p.contains("target.classLabels must name at least 2 classes for a CLASSIFICATION bundle"), p.toString());
     }
+
+    @Test
+    void shouldReadTheOptionalL2eShareAndOldBundlesWithoutIt() throws IOException {
+        ModelBundle b = Bundles.valid();
+        assertEquals(null, b.routing().l2eShare());
+        BundleIo.write(b.withRouting(new RoutingThresholds(0.6, 1.5, 0.125)), dir.resolve("new"), null);
+        assertEquals(0.125, BundleIo.read(dir.resolve("new")).model().routing().l2eShare());
+        String old = BundleIo.toJson(b).replaceAll(",\\s*\"l2eShare\"\\s*:\\s*null", "");
+        assertTrue(!old.contains("l2eShare"), old);
+        Files.createDirectories(dir.resolve("old"));
+        Files.writeString(dir.resolve("old/bundle.json"), old);
+        assertEquals(null, BundleIo.read(dir.resolve("old")).model().routing().l2eShare());
+        List<String> p = BundleValidator.problems(b.withRouting(new RoutingThresholds(0.6, 1.5, 1.5)), null);
+        assertTrue(p.contains("routing.l2eShare is 1.5, must be in [0, 1]"), p.toString());
+    }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.explainstream.schema.DriftAlert;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.ExplanationRequest;
+import io.explainstream.schema.FidelityWindow;
 import io.explainstream.schema.PredictionEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +31,9 @@ class SchemaCompatibilityTest {
     private static final Map<String, Schema> CURRENT = Map.of(
             "PredictionEvent", PredictionEvent.getClassSchema(),
             "ExplainedEvent", ExplainedEvent.getClassSchema(),
-            "ExplanationRequest", ExplanationRequest.getClassSchema());
+            "ExplanationRequest", ExplanationRequest.getClassSchema(),
+            "FidelityWindow", FidelityWindow.getClassSchema(),
+            "DriftAlert", DriftAlert.getClassSchema());
 
     private static List<Path> versions(String record) throws IOException {
         try (Stream<Path> files = Files.list(HISTORY.resolve(record))) {

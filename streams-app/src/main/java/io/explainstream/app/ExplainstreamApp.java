@@ -21,7 +21,12 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.explainstream.app.ops.BundleSwapper;
+import io.explainstream.app.ops.BundleWatcher;
+import io.explainstream.app.ops.ModelsTopicListener;
+import io.explainstream.app.topology.ModelHolder;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -34,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +56,10 @@ public final class ExplainstreamApp implements AutoCloseable {
     private final LoadedBundle bundle;
     private final SchemaRegistry registry;
     private final SharedL2eExplainers explainers;
-    private final L2eExplainer explainerLease;
+    private final ModelHolder models;
+    private final BundleSwapper swapper;
+    private BundleWatcher watcher;
+    private ModelsTopicListener modelsListener;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private KafkaStreamsMetrics streamsMetrics;
@@ -61,16 +70,20 @@ public final class ExplainstreamApp implements AutoCloseable {
         this.config = config;
         this.bundle = BundleIo.read(config.bundlePath());
         Metrics.addRegistry(meters);
-        Gauge.builder("explainstream.bundle.info", () -> 1).tag("model", bundle.model().modelId())
-                .tag("version", bundle.model().version()).description("The model bundle being served")
-                .register(meters);
+        for (io.explainstream.validation.InvalidReason reason : io.explainstream.validation.InvalidReason.values()) {
+            Metrics.counter("explainstream.dlq.records", "reason", reason.name());
+        }
+        Metrics.counter("explainstream.events.explained", "source", "GROUP");
+        Metrics.counter("explainstream.events.routed.l2e");
         LOG.info("loaded model bundle {} (model {}, version {}, {} features, {} groups, L2E {})", bundle.directory(),
                 bundle.model().modelId(), bundle.model().version(), bundle.model().dimension(),
                 bundle.model().groupCount(), bundle.model().l2e() == null ? "none" : bundle.model().l2e().version());
         this.explainers = new SharedL2eExplainers(Metrics.globalRegistry);
         TopologySettings settings = settings(config, bundle, explainers);
-        this.explainerLease = settings.l2eActive() && config.stage() != Stage.GIME
-                ? explainers.open(bundle, config.l2e()) : null;
+        this.models = settings.models();
+        boolean runsL2e = settings.l2eActive() && config.stage() != Stage.GIME;
+        L2eExplainer explainerLease = runsL2e ? explainers.open(bundle, config.l2e()) : null;
+        this.swapper = new BundleSwapper(models, explainers, config.l2e(), runsL2e, explainerLease, meters);
         if (explainerLease != null) {
             LOG.info("L2E explainer {} runs on {}", explainerLease.version(), explainerLease.provider());
         }
@@ -79,6 +92,10 @@ public final class ExplainstreamApp implements AutoCloseable {
         Topology topology = ExplainTopology.buildTopology(settings, serdes);
         LOG.info("topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, streamsProperties(config));
+        Gauge.builder("explainstream.streams.running", streams, k -> k.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while Kafka Streams is RUNNING").register(meters);
+        Gauge.builder("explainstream.ready", this, a -> a.ready() ? 1 : 0)
+                .description("1 while /health/ready answers 200").register(meters);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -99,12 +116,18 @@ public final class ExplainstreamApp implements AutoCloseable {
             app.streamsMetrics = new KafkaStreamsMetrics(app.streams);
             app.streamsMetrics.bindTo(app.meters);
             if (config.httpPort() >= 0) {
-                app.ops = OpsServer.start(config.httpHost(), config.httpPort(), app.meters,
-                        () -> app.streams.state() == KafkaStreams.State.RUNNING);
+                app.ops = OpsServer.start(config.httpHost(), config.httpPort(), app.meters, app::ready);
                 LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready",
                         config.httpHost(), app.ops.port());
             }
             app.streams.start();
+            if (!config.bundleWatchInterval().isZero()) {
+                app.watcher = new BundleWatcher(config.bundlePath(), app.swapper, config.bundleWatchInterval());
+            }
+            if (config.modelsTopic() != null) {
+                app.modelsListener = new ModelsTopicListener(new HashMap<>(clientConfig(config)), config.modelsTopic(),
+                        app.bundle.model().modelId(), app.bundle.directory(), app.swapper);
+            }
             return app;
         } catch (RuntimeException e) {
             app.close();
@@ -113,11 +136,37 @@ public final class ExplainstreamApp implements AutoCloseable {
     }
 
     public static TopologySettings settings(AppConfig config, LoadedBundle bundle, SharedL2eExplainers explainers) {
-        RoutingThresholds t = bundle.model().routing();
-        Router router = new Router(config.minPosterior() != null ? config.minPosterior() : t.minPosterior(),
-                config.maxResidual() != null ? config.maxResidual() : t.maxResidual());
-        return new TopologySettings(config.topics(), config.stage(), bundle, router, config.l2e(),
-                config.maxFeatures(), explainers);
+        java.util.function.Function<LoadedBundle, Router> routerOf = b -> {
+            RoutingThresholds t = b.model().routing();
+            return new Router(config.minPosterior() != null ? config.minPosterior() : t.minPosterior(),
+                    config.maxResidual() != null ? config.maxResidual() : t.maxResidual());
+        };
+        return new TopologySettings(config.topics(), config.stage(), bundle, routerOf.apply(bundle), config.l2e(),
+                config.maxFeatures(), explainers, new ModelHolder(bundle, routerOf), config.fidelity());
+    }
+
+    /** Ready for traffic: Kafka Streams is RUNNING and a bundle is loaded. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING && models.current() != null;
+    }
+
+    /** The holder of the bundle being served (swapped by the bundle watcher and the models topic). */
+    public ModelHolder models() {
+        return models;
+    }
+
+    /** Validates and swaps in the bundle at {@code location}; false (and the old one keeps serving) when refused. */
+    public boolean swapBundle(java.nio.file.Path location) {
+        return swapper.offer(location);
+    }
+
+    /** Client settings for plain admin/consumer clients: the Kafka settings without the Streams-only ones. */
+    static Map<String, Object> clientConfig(AppConfig config) {
+        Map<String, Object> c = new HashMap<>(config.kafka());
+        c.keySet().removeIf(k -> k.startsWith("explainstream.") || Set.of("application.id", "processing.guarantee",
+                "ensure.explicit.internal.resource.naming", "state.dir", "num.stream.threads", "commit.interval.ms",
+                "processing.exception.handler", "default.deserialization.exception.handler").contains(k));
+        return c;
     }
 
     public static Properties streamsProperties(AppConfig config) {
@@ -144,6 +193,34 @@ public final class ExplainstreamApp implements AutoCloseable {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("topics " + missing + " do not exist on " + config.kafka()
                         .get("bootstrap.servers") + "; create them first (see the README's topic list)");
+            }
+            List<NewTopic> create = new ArrayList<>();
+            if (config.fidelity().enabled() && config.stage() != Stage.L2E) {
+                for (String topic : List.of(config.fidelity().topic(), config.fidelity().alertsTopic())) {
+                    if (!existing.contains(topic)) {
+                        create.add(new NewTopic(topic, Optional.of(1), Optional.empty()));
+                    }
+                }
+                if (!existing.contains(config.fidelity().partialsTopic())) {
+                    create.add(new NewTopic(config.fidelity().partialsTopic(), Optional.of(1), Optional.empty())
+                            .configs(Map.of("retention.ms", Long.toString(Duration.ofDays(1).toMillis()))));
+                }
+            }
+            if (config.modelsTopic() != null && !existing.contains(config.modelsTopic())) {
+                create.add(new NewTopic(config.modelsTopic(), Optional.of(1), Optional.empty())
+                        .configs(Map.of("cleanup.policy", "compact")));
+            }
+            if (!create.isEmpty()) {
+                LOG.info("creating topics {}", create.stream().map(NewTopic::name).toList());
+                try {
+                    admin.createTopics(create).all().get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topics " + create.stream().map(NewTopic::name)
+                                .toList() + " (create them, or set explainstream.fidelity.enabled=false): "
+                                + e.getCause().getMessage(), e);
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -175,6 +252,12 @@ public final class ExplainstreamApp implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("shutting down");
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (modelsListener != null) {
+            modelsListener.close();
+        }
         streams.close(Duration.ofSeconds(30));
         if (ops != null) {
             ops.close();
@@ -184,9 +267,7 @@ public final class ExplainstreamApp implements AutoCloseable {
         }
         Metrics.removeRegistry(meters);
         meters.close();
-        if (explainerLease != null) {
-            explainerLease.close();
-        }
+        swapper.close();
         try {
             registry.close();
         } catch (Exception e) {

@@ -1,6 +1,8 @@
 package io.explainstream.app;
 
 import io.explainstream.app.topology.TopologySerdes;
+import io.explainstream.schema.DriftAlert;
+import io.explainstream.schema.FidelityWindow;
 import io.explainstream.schema.PendingExplanation;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.DecodeLimits;
@@ -20,6 +22,8 @@ public final class Serdes {
     public static TopologySerdes create(SchemaRegistry registry, boolean autoRegister, DecodeLimits limits) {
         ExplainstreamSerdes s = ExplainstreamSerdes.create(registry, autoRegister, limits);
         return new TopologySerdes(s.predictionEvent(), s.explainedEvent(), s.explanationRequest(),
-                new AvroSerde<>(PendingExplanation.class, registry, true, false));
+                new AvroSerde<>(PendingExplanation.class, registry, true, false),
+                new AvroSerde<>(FidelityWindow.class, registry, autoRegister, false),
+                new AvroSerde<>(DriftAlert.class, registry, autoRegister, false));
     }
 }

@@ -89,6 +89,9 @@ final class ItSupport {
         s.put("explainstream.l2e.batch-size", "32");
         s.put("explainstream.routing.min-posterior", "0.6");
         s.put("explainstream.http.port", "0");
+        String prefix = t.input.substring(0, t.input.length() - ".predictions".length());
+        s.put("explainstream.topic.fidelity", prefix + ".fidelity");
+        s.put("explainstream.topic.alerts", prefix + ".alerts");
         return s;
     }
 

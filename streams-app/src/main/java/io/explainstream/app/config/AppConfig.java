@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minPosterior, Double maxResidual,
                         L2eSettings l2e, int maxFeatures, DecodeLimits limits, String httpHost, int httpPort,
-                        RegistrySettings registry, Map<String, String> kafka) {
+                        RegistrySettings registry, Map<String, String> kafka, Duration bundleWatchInterval,
+                        String modelsTopic, FidelitySettings fidelity) {
 
     public static AppConfig parse(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -66,10 +67,25 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         }
         RegistrySettings registry = new RegistrySettings(r.required(ConfigKeys.REGISTRY_URL),
                 r.bool(ConfigKeys.AUTO_REGISTER), Map.copyOf(registryClient));
+        Duration watch = Duration.ofMillis(r.integer(ConfigKeys.BUNDLE_WATCH_MS, 0, 3_600_000));
+        String modelsTopic = r.raw(ConfigKeys.MODELS_TOPIC) == null ? null : r.topic(ConfigKeys.MODELS_TOPIC);
+        String partials = r.raw(ConfigKeys.TOPIC_FIDELITY_PARTIALS) == null
+                ? FidelitySettings.partialsTopicOf(kafka.get("application.id"))
+                : r.topic(ConfigKeys.TOPIC_FIDELITY_PARTIALS);
+        FidelitySettings fidelity = new FidelitySettings(r.bool(ConfigKeys.FIDELITY_ENABLED),
+                r.topic(ConfigKeys.TOPIC_FIDELITY), r.topic(ConfigKeys.TOPIC_ALERTS), partials,
+                Duration.ofMillis(r.integer(ConfigKeys.FIDELITY_WINDOW_MS, 1000, 86_400_000)),
+                Duration.ofMillis(r.integer(ConfigKeys.FIDELITY_GRACE_MS, 0, 86_400_000)),
+                Duration.ofMillis(r.integer(ConfigKeys.FIDELITY_FLUSH_MS, 10, 600_000)),
+                r.integer(ConfigKeys.FIDELITY_MIN_COUNT, 1, 1_000_000_000),
+                new FidelitySettings.DriftBounds(r.requiredDouble(ConfigKeys.DRIFT_RMSE_FACTOR, 1, 1e9),
+                        r.requiredDouble(ConfigKeys.DRIFT_RMSE_MARGIN, 0, 1e9),
+                        r.requiredDouble(ConfigKeys.DRIFT_L2E_SHARE_TOLERANCE, 0, 1),
+                        r.integer(ConfigKeys.DRIFT_WINDOWS, 1, 1000)));
         return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, limits, httpHost,
                 httpPort,
                 registry,
-                Map.copyOf(kafka));
+                Map.copyOf(kafka), watch, modelsTopic, fidelity);
     }
 
     /** The configuration as key = value lines for the startup log, with every secret masked. */
@@ -83,6 +99,9 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         sb.append("l2e = ").append(l2e).append('\n');
         sb.append("limits = ").append(limits).append('\n');
         sb.append("http = ").append(httpPort < 0 ? "disabled" : httpHost + ":" + httpPort).append('\n');
+        sb.append("bundle watch = ").append(bundleWatchInterval.isZero() ? "off" : bundleWatchInterval.toMillis() + " ms")
+                .append(", models topic = ").append(modelsTopic == null ? "none" : modelsTopic).append('\n');
+        sb.append("fidelity = ").append(fidelity).append('\n');
         sb.append("registry = ").append(registry).append('\n');
         new TreeMap<>(kafka).forEach((k, v) -> sb.append(k).append(" = ")
                 .append(ConfigKeys.isSecret(k) ? "[hidden]" : v).append('\n'));
@@ -130,6 +149,11 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
             } catch (NumberFormatException e) {
                 throw ConfigException.of(key.name(), "is '" + v + "', not an integer");
             }
+        }
+
+        double requiredDouble(ConfigKey key, double min, double max) {
+            required(key);
+            return optionalDouble(key, min, max);
         }
 
         Double optionalDouble(ConfigKey key, double min, double max) {

@@ -50,6 +50,42 @@ public final class ConfigKeys {
             "Address the /metrics and /health endpoints bind to; 0.0.0.0 exposes them on every interface.");
     public static final ConfigKey HTTP_PORT = new ConfigKey("explainstream.http.port", "9464", false,
             "Port of the /metrics and /health endpoints; 0 picks a free port, -1 disables them.");
+    public static final ConfigKey BUNDLE_WATCH_MS = new ConfigKey("explainstream.bundle.watch-interval-ms", "5000",
+            false, "How often (ms) the bundle path is checked for a new bundle (a changed bundle.json, or a symlink "
+            + "such as models/current pointing elsewhere); a new one is validated and swapped in without a restart. "
+            + "0 disables watching. 0..3600000.");
+    public static final ConfigKey MODELS_TOPIC = new ConfigKey("explainstream.bundle.models-topic", null, false,
+            "Optional compacted topic (e.g. explain.models) whose latest record for this model (key: modelId, value: "
+            + "the path of a bundle folder as UTF-8) names the bundle to serve; each new record is validated and "
+            + "swapped in without a restart. Unset: not used.");
+    public static final ConfigKey FIDELITY_ENABLED = new ConfigKey("explainstream.fidelity.enabled", "true", false,
+            "Measure fidelity online per group in tumbling windows, publish the windows and raise drift alarms.");
+    public static final ConfigKey TOPIC_FIDELITY = new ConfigKey("explainstream.topic.fidelity", "explain.fidelity",
+            false, "Topic the FidelityWindow records (one per group and window) are written to; created when absent.");
+    public static final ConfigKey TOPIC_ALERTS = new ConfigKey("explainstream.topic.alerts", "explain.alerts", false,
+            "Topic the DriftAlert records are written to; created when absent.");
+    public static final ConfigKey TOPIC_FIDELITY_PARTIALS = new ConfigKey("explainstream.topic.fidelity-partials",
+            null, false, "Topic that carries each task's partial window sums to the one task that merges them "
+            + "(one partition; created when absent). Default: <application.id>-fidelity-partials.");
+    public static final ConfigKey FIDELITY_WINDOW_MS = new ConfigKey("explainstream.fidelity.window-ms", "60000",
+            false, "Size (ms) of the tumbling fidelity windows, on the events' record timestamps. 1000..86400000.");
+    public static final ConfigKey FIDELITY_GRACE_MS = new ConfigKey("explainstream.fidelity.grace-ms", "10000",
+            false, "How long (ms of stream time) a window stays open for late events before it is published. "
+            + "0..86400000.");
+    public static final ConfigKey FIDELITY_FLUSH_MS = new ConfigKey("explainstream.fidelity.flush-ms", "1000", false,
+            "How often (ms, wall clock) each task sends its partial window sums to the merging task. 10..600000.");
+    public static final ConfigKey FIDELITY_MIN_COUNT = new ConfigKey("explainstream.fidelity.min-count", "20", false,
+            "Fewest events a window needs for its group to be judged by the drift alarm. 1..1000000000.");
+    public static final ConfigKey DRIFT_RMSE_FACTOR = new ConfigKey("explainstream.drift.rmse-factor", "1.5", false,
+            "A window's RMSE is out of bounds above rmse-factor * fidelityRmse + rmse-margin (the bundle's "
+            + "fidelityRmse for the group). >= 1.");
+    public static final ConfigKey DRIFT_RMSE_MARGIN = new ConfigKey("explainstream.drift.rmse-margin", "0.05", false,
+            "Absolute slack (z-units of f) added to the RMSE bound. >= 0.");
+    public static final ConfigKey DRIFT_L2E_SHARE_TOLERANCE = new ConfigKey("explainstream.drift.l2e-share-tolerance",
+            "0.15", false, "A window's share routed to L2E is out of bounds when it differs from the bundle's "
+            + "routing.l2eShare by more than this. In [0, 1].");
+    public static final ConfigKey DRIFT_WINDOWS = new ConfigKey("explainstream.drift.windows", "3", false,
+            "Consecutive out-of-bounds windows that raise a drift alarm. 1..1000.");
     public static final ConfigKey REGISTRY_URL = new ConfigKey("schema.registry.url", null, false,
             "Base URL of a Confluent-compatible schema registry. Required.");
     public static final ConfigKey AUTO_REGISTER = new ConfigKey("auto.register.schemas", "true", false,
@@ -62,7 +98,10 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(BUNDLE_PATH, STAGE, TOPIC_INPUT, TOPIC_OUTPUT, TOPIC_DLQ,
             TOPIC_L2E_REQUESTS, MIN_POSTERIOR, MAX_RESIDUAL, L2E_ENABLED, L2E_PROVIDER, L2E_BATCH_SIZE,
             L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, MAX_RECORD_BYTES, MAX_COLLECTION_ITEMS,
-            MAX_STRING_BYTES, HTTP_HOST, HTTP_PORT, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
+            MAX_STRING_BYTES, HTTP_HOST, HTTP_PORT, BUNDLE_WATCH_MS, MODELS_TOPIC, FIDELITY_ENABLED, TOPIC_FIDELITY,
+            TOPIC_ALERTS, TOPIC_FIDELITY_PARTIALS, FIDELITY_WINDOW_MS, FIDELITY_GRACE_MS, FIDELITY_FLUSH_MS,
+            FIDELITY_MIN_COUNT, DRIFT_RMSE_FACTOR, DRIFT_RMSE_MARGIN, DRIFT_L2E_SHARE_TOLERANCE, DRIFT_WINDOWS,
+            REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
             REGISTRY_USER_INFO);
 
     public static final Map<String, ConfigKey> BY_NAME = ALL.stream()

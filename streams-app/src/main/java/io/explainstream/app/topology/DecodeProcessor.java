@@ -1,6 +1,5 @@
 package io.explainstream.app.topology;
 
-import io.explainstream.bundle.ModelBundle;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.DecodeException;
 import io.explainstream.validation.InvalidReason;
@@ -16,14 +15,14 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object> {
     private final Deserializer<PredictionEvent> deserializer;
-    private final ModelBundle bundle;
+    private final ModelHolder models;
     private final String next;
     private final Dlq dlq;
     private ProcessorContext<byte[], Object> context;
 
-    DecodeProcessor(Deserializer<PredictionEvent> deserializer, ModelBundle bundle, String next, Dlq dlq) {
+    DecodeProcessor(Deserializer<PredictionEvent> deserializer, ModelHolder models, String next, Dlq dlq) {
         this.deserializer = deserializer;
-        this.bundle = bundle;
+        this.models = models;
         this.next = next;
         this.dlq = dlq;
     }
@@ -56,12 +55,13 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     private Violation check(PredictionEvent e) {
+        String modelId = models.current().bundle().model().modelId();
         if (e.getEventId().isEmpty()) {
             return new Violation(InvalidReason.EMPTY_FIELD, "eventId is empty");
         }
-        if (!bundle.modelId().equals(e.getModelId())) {
+        if (!modelId.equals(e.getModelId())) {
             return new Violation(InvalidReason.UNKNOWN_MODEL, "modelId '" + e.getModelId()
-                    + "' is not the loaded bundle's model '" + bundle.modelId() + "'");
+                    + "' is not the loaded bundle's model '" + modelId + "'");
         }
         if (!Double.isFinite(e.getPrediction().getScore())) {
             return new Violation(InvalidReason.NON_FINITE_PREDICTION,

@@ -2,7 +2,10 @@ package io.explainstream.app.topology;
 
 import io.explainstream.app.config.Stage;
 import io.explainstream.bundle.LoadedBundle;
-import io.explainstream.gime.GimeModel;
+import io.explainstream.app.config.FidelitySettings;
+import io.explainstream.app.fidelity.FidelityMergeProcessor;
+import io.explainstream.app.fidelity.FidelityObserveProcessor;
+import io.explainstream.app.fidelity.Sums;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,6 +24,8 @@ import java.util.Map;
  *                          │                 │ uncertain (stage gime) → l2e-requests-sink
  *                          └──bad────────────┴──────────────────────────→ dlq-sink
  * l2e-requests-source → l2e-requests-decode → l2e-explain → explained-sink   (stage l2e)
+ * gime-assign → fidelity-observe [fidelity-task-sums] → fidelity-partials-sink        (fidelity on, stage all/gime)
+ * fidelity-partials-source → fidelity-merge [fidelity-window-sums, fidelity-drift] → fidelity-sink, alerts-sink
  * </pre>
  * Keys are passed through as bytes, so every output and DLQ record keeps its input record's key.
  */
@@ -35,13 +40,22 @@ public final class ExplainTopology {
     public static final String REQUESTS_SINK = "l2e-requests-sink";
     public static final String REQUESTS_SOURCE = "l2e-requests-source";
     public static final String REQUESTS_DECODE = "l2e-requests-decode";
+    public static final String FIDELITY_OBSERVE = "fidelity-observe";
+    public static final String FIDELITY_TASK_STORE = "fidelity-task-sums";
+    public static final String PARTIALS_SINK = "fidelity-partials-sink";
+    public static final String PARTIALS_SOURCE = "fidelity-partials-source";
+    public static final String FIDELITY_MERGE = "fidelity-merge";
+    public static final String FIDELITY_WINDOW_STORE = "fidelity-window-sums";
+    public static final String DRIFT_STORE = "fidelity-drift";
+    public static final String FIDELITY_SINK = "fidelity-sink";
+    public static final String ALERTS_SINK = "alerts-sink";
 
     private ExplainTopology() {
     }
 
     public static Topology buildTopology(TopologySettings settings, TopologySerdes serdes) {
         LoadedBundle bundle = settings.bundle();
-        GimeModel model = GimeModel.of(bundle.model());
+        ModelHolder models = settings.models();
         Topology t = new Topology();
         List<String> toOutput = new ArrayList<>();
         List<String> toDlq = new ArrayList<>();
@@ -55,15 +69,16 @@ public final class ExplainTopology {
                 case L2E -> throw new IllegalStateException();
             };
             t.addSource(PREDICTIONS_SOURCE, bytesIn, bytesIn, settings.topics().input());
-            t.addProcessor(DECODE, () -> new DecodeProcessor(serdes.predictionEvent().deserializer(), bundle.model(),
+            String fidelityTarget = settings.fidelityActive() ? FIDELITY_OBSERVE : null;
+            t.addProcessor(DECODE, () -> new DecodeProcessor(serdes.predictionEvent().deserializer(), models,
                     GIME, new Dlq(DLQ_SINK, DECODE)), PREDICTIONS_SOURCE);
-            t.addProcessor(GIME, () -> new GimeProcessor(bundle, model, settings.router(), settings.maxFeatures(),
-                    OUTPUT_SINK, uncertainTarget, new Dlq(DLQ_SINK, GIME)), DECODE);
+            t.addProcessor(GIME, () -> new GimeProcessor(models, settings.maxFeatures(), OUTPUT_SINK, uncertainTarget,
+                    fidelityTarget, new Dlq(DLQ_SINK, GIME)), DECODE);
             toOutput.add(GIME);
             toDlq.add(DECODE);
             toDlq.add(GIME);
             if (L2E.equals(uncertainTarget)) {
-                addL2e(t, settings, serdes, model, GIME);
+                addL2e(t, settings, serdes, true, GIME);
                 toOutput.add(L2E);
                 toDlq.add(L2E);
             }
@@ -81,7 +96,7 @@ public final class ExplainTopology {
             t.addProcessor(REQUESTS_DECODE, () -> new RequestDecodeProcessor(
                     serdes.explanationRequest().deserializer(), L2E, new Dlq(DLQ_SINK, REQUESTS_DECODE)),
                     REQUESTS_SOURCE);
-            addL2e(t, settings, serdes, model, REQUESTS_DECODE);
+            addL2e(t, settings, serdes, false, REQUESTS_DECODE);
             toOutput.add(L2E);
             toDlq.add(REQUESTS_DECODE);
             toDlq.add(L2E);
@@ -89,12 +104,41 @@ public final class ExplainTopology {
         t.addSink(OUTPUT_SINK, settings.topics().output(), bytesOut, serdes.explainedEvent().serializer(),
                 toOutput.toArray(String[]::new));
         t.addSink(DLQ_SINK, settings.topics().dlq(), bytesOut, bytesOut, toDlq.toArray(String[]::new));
+        if (settings.fidelityActive()) {
+            addFidelity(t, settings, serdes);
+        }
         return t;
     }
 
-    private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, GimeModel model,
+    /**
+     * Online fidelity: each task sums its events' observations per group and window, and sends the sums of closed
+     * windows (and heartbeats) through the one-partition partials topic to the merging task, which publishes the
+     * complete windows and raises drift alarms.
+     */
+    private static void addFidelity(Topology t, TopologySettings settings, TopologySerdes serdes) {
+        FidelitySettings f = settings.fidelity();
+        ByteArraySerializer bytesOut = new ByteArraySerializer();
+        ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
+        t.addProcessor(FIDELITY_OBSERVE, () -> new FidelityObserveProcessor(f, FIDELITY_TASK_STORE, PARTIALS_SINK),
+                GIME);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FIDELITY_TASK_STORE),
+                Serdes.String(), Sums.serde()).withCachingEnabled().withLoggingEnabled(Map.of()), FIDELITY_OBSERVE);
+        t.addSink(PARTIALS_SINK, f.partialsTopic(), bytesOut, bytesOut, FIDELITY_OBSERVE);
+        t.addSource(PARTIALS_SOURCE, bytesIn, bytesIn, f.partialsTopic());
+        t.addProcessor(FIDELITY_MERGE, () -> new FidelityMergeProcessor(f, settings.models(), FIDELITY_WINDOW_STORE,
+                DRIFT_STORE, FIDELITY_SINK, ALERTS_SINK), PARTIALS_SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FIDELITY_WINDOW_STORE),
+                Serdes.String(), Sums.serde()).withLoggingEnabled(Map.of()), FIDELITY_MERGE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DRIFT_STORE),
+                Serdes.String(), Serdes.String()).withLoggingEnabled(Map.of()), FIDELITY_MERGE);
+        t.addSink(FIDELITY_SINK, f.topic(), bytesOut, serdes.fidelityWindow().serializer(), FIDELITY_MERGE);
+        t.addSink(ALERTS_SINK, f.alertsTopic(), bytesOut, serdes.driftAlert().serializer(), FIDELITY_MERGE);
+    }
+
+    private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, boolean followDrafts,
                                String parent) {
-        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, model, serdes.predictionEvent().deserializer(),
+        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, settings.models(), followDrafts,
+                serdes.predictionEvent().deserializer(),
                 serdes.explanationRequest().deserializer(), L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)),
                 parent);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(),

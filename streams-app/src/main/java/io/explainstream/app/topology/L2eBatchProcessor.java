@@ -22,6 +22,7 @@ import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,7 +51,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private static final Logger LOG = LoggerFactory.getLogger(L2eBatchProcessor.class);
 
     private final TopologySettings settings;
-    private final GimeModel model;
+    private final ModelHolder models;
+    private final boolean followDrafts;
+    private ModelHolder.Serving serving;
+    private long refusedGeneration = -1;
+    private GimeModel model;
     private final Deserializer<PredictionEvent> events;
     private final Deserializer<ExplanationRequest> requests;
     private final String storeName;
@@ -68,14 +73,23 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private final Map<Long, Pending> memory = new HashMap<>();
     private Counter l2eExplained;
     private Counter fallbacks;
+    private Timer endToEnd;
 
     private record Pending(byte[] key, long timestamp, byte[] payload, PredictionEvent event, ExplainedEvent draft) {
     }
 
-    L2eBatchProcessor(TopologySettings settings, GimeModel model, Deserializer<PredictionEvent> events,
-                      Deserializer<ExplanationRequest> requests, String storeName, String outputSink, Dlq dlq) {
+    /**
+     * With {@code followDrafts} (the L2E stage inside the GIME topology) the explainer follows the bundle that
+     * drafted the events: after a swap, the events buffered before it are flushed with the old bundle's explainer,
+     * and the first event drafted by the new bundle switches to its explainer. Without it (the separate L2E stage),
+     * the explainer switches as soon as the bundle is swapped.
+     */
+    L2eBatchProcessor(TopologySettings settings, ModelHolder models, boolean followDrafts,
+                      Deserializer<PredictionEvent> events, Deserializer<ExplanationRequest> requests,
+                      String storeName, String outputSink, Dlq dlq) {
         this.settings = settings;
-        this.model = model;
+        this.models = models;
+        this.followDrafts = followDrafts;
         this.events = events;
         this.requests = requests;
         this.storeName = storeName;
@@ -88,11 +102,10 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         this.context = context;
         this.buffer = context.getStateStore(storeName);
         L2eSettings l2e = settings.l2e();
-        this.explainer = settings.l2eFactory().open(settings.bundle(), l2e);
-        this.ws = model.newWorkspace();
-        this.arrays = new FeatureArrays(model.dimension());
-        this.x = new float[l2e.batchSize()][model.dimension()];
-        this.y = new float[l2e.batchSize()];
+        ModelHolder.Serving s = models.current();
+        this.explainer = settings.l2eFactory().open(s.bundle(), l2e);
+        use(s);
+        this.endToEnd = ExplainMetrics.endToEnd("L2E");
         this.l2eExplained = Metrics.counter("explainstream.events.explained", "source", "L2E");
         this.fallbacks = Metrics.counter("explainstream.l2e.fallbacks");
         try (KeyValueIterator<Long, PendingExplanation> it = buffer.all()) {
@@ -105,12 +118,53 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         if (!order.isEmpty()) {
             LOG.info("restored {} buffered L2E requests", order.size());
         }
-        context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+        context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            flushAll();
+            if (!followDrafts) {
+                followSwap();
+            }
+        });
+    }
+
+    private void use(ModelHolder.Serving s) {
+        this.serving = s;
+        this.model = s.model();
+        this.ws = model.newWorkspace();
+        this.arrays = new FeatureArrays(model.dimension());
+        this.x = new float[settings.l2e().batchSize()][model.dimension()];
+        this.y = new float[settings.l2e().batchSize()];
+    }
+
+    /** After a swap: flushes what the old bundle buffered, then opens the new bundle's explainer. */
+    private void followSwap() {
+        ModelHolder.Serving s = models.current();
+        if (s == serving || s.generation() == refusedGeneration) {
+            return;
+        }
+        flushAll();
+        L2eExplainer next;
+        try {
+            next = settings.l2eFactory().open(s.bundle(), settings.l2e());
+        } catch (RuntimeException e) {
+            refusedGeneration = s.generation();
+            LOG.error("cannot open the L2E explainer of bundle {} (version {}); keeping explainer {}: {}",
+                    s.bundle().directory(), s.version(), explainer.version(), e.getMessage());
+            return;
+        }
+        L2eExplainer old = explainer;
+        explainer = next;
+        use(s);
+        old.close();
+        LOG.info("L2E stage switched to bundle {} (explainer {})", s.version(), explainer.version());
     }
 
     @Override
     public void process(Record<byte[], UncertainEvent> record) {
         UncertainEvent u = record.value();
+        if (models.current() != serving
+                && (!followDrafts || !serving.version().equals(u.draft().getBundleVersion()))) {
+            followSwap();
+        }
         long seq = nextSequence++;
         ByteBuffer key = record.key() == null ? null : ByteBuffer.wrap(record.key());
         buffer.put(seq, new PendingExplanation(key, record.timestamp(), u.source(), ByteBuffer.wrap(u.payload())));
@@ -146,6 +200,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
             context.forward(new Record<byte[], Object>(p.key(), out.get(i), p.timestamp()), outputSink);
+            ExplainMetrics.recordEndToEnd(endToEnd, out.get(i).getEventTime());
         }
         for (long seq : sequences) {
             buffer.delete(seq);
@@ -172,9 +227,9 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 return null;
             }
             double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.getPrediction().getScore()));
-            Router router = settings.router();
+            Router router = serving.router();
             Route route = router.route(ws.posterior(), residual);
-            ExplainedEvent draft = Outputs.explained(e, settings.bundle().model(), model, ws, residual, route,
+            ExplainedEvent draft = Outputs.explained(e, serving.bundle().model(), model, ws, residual, route,
                     ExplanationSource.GROUP, GroupExplanations.of(model, ws, settings.maxFeatures()), 0L);
             return new Pending(key, pe.getTimestamp(), payload, e, draft);
         } catch (DecodeException e) {

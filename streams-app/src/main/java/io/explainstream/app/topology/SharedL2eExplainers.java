@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class SharedL2eExplainers implements L2eExplainerFactory {
     private final MeterRegistry meters;
-    private final Map<Path, Entry> open = new HashMap<>();
+    private final Map<String, Entry> open = new HashMap<>();
 
     public SharedL2eExplainers(MeterRegistry meters) {
         this.meters = meters;
@@ -29,20 +29,32 @@ public final class SharedL2eExplainers implements L2eExplainerFactory {
     public synchronized L2eExplainer open(LoadedBundle bundle, L2eSettings settings) {
         Path file = bundle.l2eModelFile().orElseThrow(() -> new IllegalStateException(
                 "bundle " + bundle.directory() + " has no L2E explainer"));
-        Entry e = open.computeIfAbsent(file, f -> new Entry(OnnxL2eExplainer.open(f, bundle.model().l2e(),
+        String key = key(file, bundle);
+        Entry e = open.computeIfAbsent(key, f -> new Entry(file, OnnxL2eExplainer.open(file, bundle.model().l2e(),
                 bundle.model().dimension(), settings.provider(), settings.intraOpThreads(), meters)));
         e.references++;
-        return new Lease(file, e.explainer);
+        return new Lease(key, e.explainer);
+    }
+
+    /** A session per file, explainer version and file time: a bundle rewritten in place gets a new session. */
+    private static String key(Path file, LoadedBundle bundle) {
+        long modified;
+        try {
+            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        } catch (java.io.IOException e) {
+            modified = -1;
+        }
+        return file.toAbsolutePath().normalize() + "|" + bundle.model().l2e().version() + "|" + modified;
     }
 
     /** The providers of the sessions open now. */
     public synchronized Map<Path, ExecutionProvider> providers() {
         Map<Path, ExecutionProvider> m = new HashMap<>();
-        open.forEach((p, e) -> m.put(p, e.explainer.provider()));
+        open.forEach((k, e) -> m.put(e.file, e.explainer.provider()));
         return m;
     }
 
-    private synchronized void release(Path file) {
+    private synchronized void release(String file) {
         Entry e = open.get(file);
         if (e != null && --e.references == 0) {
             open.remove(file);
@@ -51,20 +63,22 @@ public final class SharedL2eExplainers implements L2eExplainerFactory {
     }
 
     private static final class Entry {
+        final Path file;
         final L2eExplainer explainer;
         int references;
 
-        Entry(L2eExplainer explainer) {
+        Entry(Path file, L2eExplainer explainer) {
+            this.file = file;
             this.explainer = explainer;
         }
     }
 
     private final class Lease implements L2eExplainer {
-        private final Path file;
+        private final String file;
         private final L2eExplainer delegate;
         private boolean closed;
 
-        Lease(Path file, L2eExplainer delegate) {
+        Lease(String file, L2eExplainer delegate) {
             this.file = file;
             this.delegate = delegate;
         }

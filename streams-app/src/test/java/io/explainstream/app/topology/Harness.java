@@ -8,7 +8,9 @@ import io.explainstream.app.config.Topics;
 import io.explainstream.app.l2e.ProviderChoice;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.gime.Router;
+import io.explainstream.schema.DriftAlert;
 import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.FidelityWindow;
 import io.explainstream.schema.ExplanationRequest;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.ConfluentSchemaRegistry;
@@ -34,10 +36,16 @@ final class Harness implements AutoCloseable {
     final TestOutputTopic<byte[], ExplainedEvent> output;
     final TestOutputTopic<byte[], byte[]> dlq;
     final TestOutputTopic<byte[], ExplanationRequest> requestsOut;
-    private final SharedL2eExplainers explainers = new SharedL2eExplainers(new SimpleMeterRegistry());
+    final TestOutputTopic<byte[], FidelityWindow> fidelity;
+    final TestOutputTopic<byte[], DriftAlert> alerts;
+    static final SharedL2eExplainers EXPLAINERS = new SharedL2eExplainers(new SimpleMeterRegistry());
 
     Harness(LoadedBundle bundle, Stage stage, Router router, L2eSettings l2e) {
-        TopologySettings settings = new TopologySettings(topics, stage, bundle, router, l2e, 10, explainers);
+        this(new TopologySettings(Topics.defaults(), stage, bundle, router, l2e, 10, EXPLAINERS));
+    }
+
+    /** A harness on any settings (fidelity monitoring, a swappable bundle). */
+    Harness(TopologySettings settings) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "explainstream-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -52,6 +60,10 @@ final class Harness implements AutoCloseable {
         dlq = driver.createOutputTopic(topics.dlq(), bytesIn, bytesIn);
         requestsOut = driver.createOutputTopic(topics.l2eRequests(), bytesIn,
                 serdes.explanationRequest().deserializer());
+        fidelity = driver.createOutputTopic(settings.fidelity().topic(), bytesIn,
+                serdes.fidelityWindow().deserializer());
+        alerts = driver.createOutputTopic(settings.fidelity().alertsTopic(), bytesIn,
+                serdes.driftAlert().deserializer());
     }
 
     Harness(LoadedBundle bundle) {

@@ -1,0 +1,104 @@
+package io.explainstream.app.fidelity;
+
+import io.explainstream.app.config.FidelitySettings;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per task: adds each event's {@link Observation} to its group's sums for the tumbling window of the record's
+ * timestamp (in a changelogged store, so the sums are exactly-once with the events), and every {@code flush} of wall
+ * clock sends the sums of the windows it has closed (end + grace at or before its stream time) and a heartbeat to the
+ * merging task. While no record arrives, the task's stream time advances with the wall clock, so the last windows
+ * close too.
+ */
+public final class FidelityObserveProcessor implements Processor<byte[], Observation, byte[], byte[]> {
+    private final FidelitySettings settings;
+    private final String storeName;
+    private final String partialsSink;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<String, Sums> store;
+    private final Map<String, Sums> open = new HashMap<>();
+    private long streamTime = Long.MIN_VALUE;
+    private long lastRecordWall;
+    private String task;
+    private byte[] taskKey;
+
+    public FidelityObserveProcessor(FidelitySettings settings, String storeName, String partialsSink) {
+        this.settings = settings;
+        this.storeName = storeName;
+        this.partialsSink = partialsSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.task = context.applicationId() + "/" + context.taskId();
+        this.taskKey = task.getBytes(StandardCharsets.UTF_8);
+        try (KeyValueIterator<String, Sums> it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                open.put(kv.key, kv.value);
+                streamTime = Math.max(streamTime, start(kv.key));
+            }
+        }
+        lastRecordWall = context.currentSystemTimeMs();
+        context.schedule(settings.flush(), PunctuationType.WALL_CLOCK_TIME, this::flush);
+    }
+
+    @Override
+    public void process(Record<byte[], Observation> record) {
+        long ts = record.timestamp();
+        long w = settings.window().toMillis();
+        long start = Math.floorDiv(ts, w) * w;
+        String key = record.value().group() + ":" + start;
+        Sums sums = open.computeIfAbsent(key, k -> new Sums());
+        sums.add(record.value());
+        store.put(key, sums);
+        streamTime = Math.max(streamTime, ts);
+        lastRecordWall = context.currentSystemTimeMs();
+    }
+
+    private void flush(long now) {
+        if (streamTime == Long.MIN_VALUE) {
+            return;
+        }
+        long idle = now - lastRecordWall;
+        long effective = idle > settings.flush().toMillis() ? streamTime + idle : streamTime;
+        long w = settings.window().toMillis();
+        long grace = settings.grace().toMillis();
+        List<String> closed = new ArrayList<>();
+        for (Map.Entry<String, Sums> e : open.entrySet()) {
+            if (start(e.getKey()) + w + grace <= effective) {
+                closed.add(e.getKey());
+            }
+        }
+        closed.sort(null);
+        for (String key : closed) {
+            Sums s = open.remove(key);
+            store.delete(key);
+            Partial p = new Partial(task, effective, group(key), start(key), s);
+            context.forward(new Record<>(taskKey, p.encode(), start(key)), partialsSink);
+        }
+        context.forward(new Record<>(taskKey, Partial.heartbeat(task, effective).encode(),
+                Math.max(0, streamTime)), partialsSink);
+    }
+
+    private static int group(String key) {
+        return Integer.parseInt(key.substring(0, key.indexOf(':')));
+    }
+
+    private static long start(String key) {
+        return Long.parseLong(key.substring(key.indexOf(':') + 1));
+    }
+}
