@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The rows of a data set, in file order (row i is the i-th data line after the header). Tabular files are CSV with
- * a header (comma- or semicolon-separated); a header whose first cell is empty marks a pandas index column, which is dropped; the last column is
- * the target. Text files are TSV {@code label<TAB>text}.
+ * a header (comma- or semicolon-separated): when the header names the data set's target and feature columns they are
+ * read by name (other columns are ignored; a missing value is NaN), else the last column is the target and a header
+ * whose first cell is empty marks a pandas index column, which is dropped. Text files are TSV {@code label<TAB>text}.
  */
 public record DataTable(Dataset dataset, List<float[]> features, List<String> texts, double[] targets) {
 
@@ -55,6 +56,17 @@ public record DataTable(Dataset dataset, List<float[]> features, List<String> te
         }
     }
 
+    /** A column name compared without case, quotes, spaces or underscores ("model year" is "model_year"). */
+    private static String normalized(String name) {
+        return name.replace("\"", "").replace(" ", "").replace("_", "").trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A cell as a number; a missing value ({@code ?}, empty, {@code NA}) is NaN. */
+    private static float number(String cell) {
+        String v = cell.trim();
+        return v.isEmpty() || v.equals("?") || v.equalsIgnoreCase("NA") ? Float.NaN : Float.parseFloat(v);
+    }
+
     static DataTable read(Dataset dataset, InputStream in) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String header = r.readLine();
@@ -75,12 +87,29 @@ public record DataTable(Dataset dataset, List<float[]> features, List<String> te
             }
         } else {
             String sep = header.contains(";") ? ";" : ",";
+            List<String> names = new ArrayList<>();
+            for (String h : header.split(sep, -1)) {
+                names.add(normalized(h));
+            }
+            int targetColumn = names.indexOf(normalized(dataset.target()));
+            int[] featureColumns = dataset.featureNames().stream().mapToInt(n -> names.indexOf(normalized(n)))
+                    .toArray();
+            boolean byName = targetColumn >= 0 && java.util.Arrays.stream(featureColumns).allMatch(c -> c >= 0);
             boolean indexColumn = header.startsWith(sep);
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] cells = line.split(sep);
+                String[] cells = line.split(sep, -1);
+                if (byName) {
+                    float[] x = new float[featureColumns.length];
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = number(cells[featureColumns[j]]);
+                    }
+                    features.add(x);
+                    targets.add((double) number(cells[targetColumn]));
+                    continue;
+                }
                 int first = indexColumn ? 1 : 0;
                 float[] x = new float[cells.length - first - 1];
                 for (int j = 0; j < x.length; j++) {
