@@ -53,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     static final String INPUT = "predictions";
     static final String OUTPUT = "predictions.explained";
     static final String DLQ = "predictions.dlq";
+    static final String FIDELITY = "explain.fidelity";
     static final String L2E_REQUESTS = "predictions.l2e-requests";
     static final String APPLICATION_ID = "explainstream-demo";
     static final int WARM_UP_EVENTS = 25;
@@ -206,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         resources.push(registryServer);
         kafka.createTopics(partitions, INPUT, OUTPUT, L2E_REQUESTS);
-        kafka.createTopics(1, DLQ);
+        kafka.createTopics(1, DLQ, FIDELITY);
 
         List<String> warnings = new ArrayList<>();
         LoadedBundle bundle = loadBundle(ds, work);
@@ -229,6 +230,9 @@ final class DemoCommand implements Callable<Integer> {
         settings.put("explainstream.http.host", "127.0.0.1");
         settings.put("explainstream.http.port", "0");
         settings.put("explainstream.l2e.max-wait-ms", "20");
+        settings.put("explainstream.topic.fidelity", FIDELITY);
+        settings.put("explainstream.fidelity.window-ms", "10000");
+        settings.put("explainstream.fidelity.grace-ms", "2000");
         ConfluentSchemaRegistry registry = ConfluentSchemaRegistry.connect(
                 new RegistrySettings(registryServer.url(), true, Map.of()));
         resources.push(registry);
@@ -244,10 +248,11 @@ final class DemoCommand implements Callable<Integer> {
         where.put("bootstrapServers", kafka.bootstrapServers());
         where.put("registryUrl", registryServer.url());
         where.put("metricsUrl", "http://127.0.0.1:" + app.httpPort() + "/metrics");
-        where.put("topics", List.of(INPUT, OUTPUT, DLQ, L2E_REQUESTS));
+        where.put("topics", List.of(INPUT, OUTPUT, DLQ, L2E_REQUESTS, FIDELITY));
         where.put("workDir", work.toString());
         DemoStats stats = new DemoStats(bundle, ds.id(), where);
-        Monitor monitor = new Monitor(kafka.bootstrapServers(), registry, INPUT, OUTPUT, DLQ, APPLICATION_ID, stats);
+        Monitor monitor = new Monitor(kafka.bootstrapServers(), registry, INPUT, OUTPUT, DLQ, FIDELITY,
+                APPLICATION_ID, stats);
         resources.push(monitor);
         monitor.start();
         DashboardServer dashboard = DashboardServer.start(port, stats, () -> summary(stats, ds, bundle, false));
@@ -383,6 +388,7 @@ final class DemoCommand implements Callable<Integer> {
         s.put("routed_l2e", stats.routedCount());
         s.put("malformed_sent", stats.malformedIn.get());
         s.put("fidelity_rmse", stats.fidelity());
+        s.put("fidelity_windows", stats.fidelityWindows());
         s.put("drained", drained);
         s.put("dataset", ds.id());
         s.put("rate", rate);

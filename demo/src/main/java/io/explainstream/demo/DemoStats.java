@@ -5,6 +5,7 @@ import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.bundle.ModelBundle;
 import io.explainstream.bundle.SparseWeights;
 import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.FidelityWindow;
 import io.explainstream.schema.ExplanationSource;
 import io.explainstream.schema.FeatureAttribution;
 import io.explainstream.schema.RoutingReason;
@@ -32,6 +33,8 @@ final class DemoStats {
     static final int FIDELITY_WINDOW = 200;
     static final int SERIES = 600;
 
+    private final Map<Integer, FidelityWindow> latestWindows = new java.util.HashMap<>();
+    private long fidelityWindowRecords;
     private final long startedAt = System.currentTimeMillis();
     private final Map<String, Object> bundleInfo;
     private final int groups;
@@ -227,11 +230,43 @@ final class DemoStats {
             gk.put("count", groupCount[k]);
             gk.put("share", explained == 0 ? 0 : (double) groupCount[k] / explained);
             gk.put("fidelity", rmse(groupResiduals[k]));
+            FidelityWindow w = latestWindows.get(k);
+            if (w != null) {
+                Map<String, Object> wm = new LinkedHashMap<>();
+                wm.put("rmse", w.getRmse());
+                wm.put("count", w.getCount());
+                wm.put("coverage", w.getCoverage());
+                wm.put("start", w.getWindowStart());
+                wm.put("end", w.getWindowEnd());
+                gk.put("window", wm);
+            }
             g.add(gk);
         }
         c.put("groups", g);
+        c.put("fidelityWindows", fidelityWindowRecords);
         c.put("lastSample", series.peekLast());
         return c;
+    }
+
+    /**
+     * A fidelity window published by the app on the fidelity topic; the latest per group is kept (a window
+     * republished with corrected totals replaces the earlier record for the same start).
+     */
+    synchronized void fidelityWindow(FidelityWindow w) {
+        int k = w.getGroupId();
+        if (k < 0 || k >= groups) {
+            return;
+        }
+        FidelityWindow current = latestWindows.get(k);
+        if (current == null || w.getWindowStart() >= current.getWindowStart()) {
+            latestWindows.put(k, w);
+        }
+        fidelityWindowRecords++;
+    }
+
+    /** How many fidelity window records the app has published so far. */
+    synchronized long fidelityWindows() {
+        return fidelityWindowRecords;
     }
 
     /** Everything the dashboard needs to draw itself from scratch. */

@@ -2,6 +2,7 @@ package io.explainstream.demo;
 
 import io.explainstream.app.topology.DeadLetters;
 import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.FidelityWindow;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.SchemaRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,13 +27,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the explained and dead-letter topics from the beginning (read_committed, so only what Kafka Streams has
+ * Reads the explained, dead-letter and fidelity topics from the beginning (read_committed, so only what Kafka Streams has
  * committed counts) into {@link DemoStats}, and measures the application's consumer lag on the input topic.
  */
 final class Monitor implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Admin admin;
     private final AvroSerde<ExplainedEvent> serde;
+    private final AvroSerde<FidelityWindow> windows;
+    private final String fidelity;
     private final String output;
     private final String dlq;
     private final String input;
@@ -42,8 +45,8 @@ final class Monitor implements AutoCloseable {
     private final Thread lagThread = new Thread(this::lagLoop, "demo-lag");
     private volatile boolean running = true;
 
-    Monitor(String bootstrap, SchemaRegistry registry, String input, String output, String dlq, String applicationId,
-            DemoStats stats) {
+    Monitor(String bootstrap, SchemaRegistry registry, String input, String output, String dlq, String fidelity,
+            String applicationId, DemoStats stats) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -53,13 +56,15 @@ final class Monitor implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         this.serde = new AvroSerde<>(ExplainedEvent.class, registry, false);
+        this.windows = new AvroSerde<>(FidelityWindow.class, registry, false);
+        this.fidelity = fidelity;
         this.input = input;
         this.output = output;
         this.dlq = dlq;
         this.applicationId = applicationId;
         this.stats = stats;
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : List.of(output, dlq)) {
+        for (String t : List.of(output, dlq, fidelity)) {
             consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(parts);
@@ -81,6 +86,8 @@ final class Monitor implements AutoCloseable {
                     if (r.topic().equals(output)) {
                         ExplainedEvent e = serde.deserializer().deserialize(output, r.value());
                         stats.explained(e, Math.max(0, now - Times.eventTime(e)));
+                    } else if (r.topic().equals(fidelity)) {
+                        stats.fidelityWindow(windows.deserializer().deserialize(fidelity, r.value()));
                     } else {
                         stats.deadLettered(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8),
                                 header(r, DeadLetters.REASON), header(r, DeadLetters.MESSAGE));

@@ -87,6 +87,7 @@ class DemoIT {
         assertEquals(in, s.path("events_explained").asLong() + s.path("events_dlq").asLong(),
                 "every event is explained or dead-lettered: " + s);
         assertTrue(s.path("events_dlq").asLong() > 0, "malformed records reach the DLQ");
+        assertTrue(s.path("fidelity_windows").asLong() > 0, "the dashboard reads the app's fidelity windows: " + s);
         double l2e = s.path("l2e_share").asDouble();
         assertTrue(l2e >= 0 && l2e < 1, "the L2E share is a share: " + s);
         assertTrue(s.path("latency_ms_p99").asLong() < 500, "p99 latency below 500 ms at the default rate: " + s);

@@ -97,7 +97,9 @@
         }).join("") + "</div>" +
         '<div class="sub">explanation: top weights (z-units of f)</div>' + bars(g.explanation, "value") +
         '<div class="fid"><span>live: <b>' + int(l.count) + "</b> events (" + pct(l.share) + ")</span>" +
-        "<span>fidelity RMSE <b>" + num(l.fidelity, 3) + "</b> live / " + num(g.fitRmse, 3) + " at fit</span></div></div>";
+        (l.window ? "<span>fidelity RMSE <b>" + num(l.window.rmse, 3) + "</b> last window (" + int(l.window.count) +
+          " events, coverage " + pct(l.window.coverage) + ") / " + num(g.fitRmse, 3) + " at fit</span></div></div>"
+          : "<span>fidelity RMSE <b>" + num(l.fidelity, 3) + "</b> live / " + num(g.fitRmse, 3) + " at fit</span></div></div>");
     }).join("");
   }
 
