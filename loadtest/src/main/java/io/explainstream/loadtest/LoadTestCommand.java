@@ -81,7 +81,7 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "Identity/explaining rounds with --compare-identity. Default ${DEFAULT-VALUE}.")
     int rounds;
     @Option(names = "--backlog", defaultValue = "400000", description = "Events each --compare-identity run drains; "
-            + "each is timed from 10 % to 90 % of them. Default ${DEFAULT-VALUE}.")
+            + "each is timed from 10 %% to 90 %% of them. Default ${DEFAULT-VALUE}.")
     long backlog;
     @Option(names = "--max", description = "Find the highest sustainable rate (output keeps up, lag does not grow) "
             + "of the explaining and the identity topology: doubling from --rate, then bisecting.")
@@ -92,6 +92,9 @@ final class LoadTestCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload.")
     long seed;
+    @Option(names = "--set", description = "An app setting KEY=VALUE for the app under test (repeatable), e.g. "
+            + "explainstream.fidelity.enabled=false or producer.linger.ms=5.")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
 
     private EmbeddedKafka kafka;
     private ApicurioRegistry registryServer;
@@ -176,6 +179,7 @@ final class LoadTestCommand implements Callable<Integer> {
         if (commitIntervalMs != null) {
             s.put("commit.interval.ms", Integer.toString(commitIntervalMs));
         }
+        s.putAll(set);
         return s;
     }
 
@@ -423,6 +427,7 @@ final class LoadTestCommand implements Callable<Integer> {
         r.put("commit_interval_ms", commitIntervalMs != null ? commitIntervalMs
                 : guarantee.equals("exactly_once_v2") ? 100 : 30000);
         r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("settings", new java.util.TreeMap<>(set));
         return r;
     }
 
