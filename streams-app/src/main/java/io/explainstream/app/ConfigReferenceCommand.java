@@ -4,9 +4,13 @@ import io.explainstream.app.config.ConfigKey;
 import io.explainstream.app.config.ConfigKeys;
 import picocli.CommandLine.Command;
 
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code explainstream config-reference}: every key with its default, environment variable and doc, as Markdown. */
+/**
+ * {@code explainstream config-reference}: every key with its default, environment variable (and, for a secret, its
+ * {@code _FILE} form) and doc, as Markdown.
+ */
 @Command(name = "config-reference", mixinStandardHelpOptions = true,
         description = "Prints every configuration key, its default, environment variable and meaning (Markdown).")
 final class ConfigReferenceCommand implements Callable<Integer> {
@@ -20,11 +24,15 @@ final class ConfigReferenceCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("| key | default | environment variable | meaning |\n|---|---|---|---|\n");
         for (ConfigKey k : ConfigKeys.ALL) {
+            // A secret has no default (ConfigKey refuses one), so no secret value is ever printed here.
             sb.append("| `").append(k.name()).append("` | ")
                     .append(k.defaultValue() == null ? "" : "`" + k.defaultValue() + "`").append(" | `")
-                    .append(k.envName()).append("` | ").append(k.doc()).append(" |\n");
+                    .append(k.envName()).append('`')
+                    .append(k.secret() ? ", `" + k.envName() + "_FILE`" : "").append(" | ").append(k.doc())
+                    .append(" |\n");
         }
-        ConfigKeys.KAFKA_DEFAULTS.forEach((key, v) -> sb.append("| `").append(key).append("` | `").append(v)
+        new TreeMap<>(ConfigKeys.KAFKA_DEFAULTS).forEach((key, v) -> sb.append("| `").append(key).append("` | `")
+                .append(v)
                 .append("` | `").append(ConfigKeys.KAFKA_ENV_PREFIX)
                 .append(key.replace('.', '_').toUpperCase(java.util.Locale.ROOT))
                 .append("` | Kafka Streams setting; explainstream's default. |\n"));

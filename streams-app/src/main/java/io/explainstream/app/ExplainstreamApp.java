@@ -116,9 +116,16 @@ public final class ExplainstreamApp implements AutoCloseable {
             app.streamsMetrics = new KafkaStreamsMetrics(app.streams);
             app.streamsMetrics.bindTo(app.meters);
             if (config.httpPort() >= 0) {
-                app.ops = OpsServer.start(config.httpHost(), config.httpPort(), app.meters, app::ready);
-                LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready",
-                        config.httpHost(), app.ops.port());
+                app.ops = OpsServer.start(config.httpHost(), config.httpPort(), config.httpToken(), app.meters,
+                        app::ready);
+                LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready ({})",
+                        config.httpHost(), app.ops.port(), config.httpToken() == null ? "no token"
+                                : "/metrics and /health/ready require the bearer token");
+                if (config.httpToken() == null && !app.ops.address().getAddress().isLoopbackAddress()) {
+                    LOG.warn("/metrics and /health are reachable on {} without a token; set "
+                            + "explainstream.http.token (EXPLAINSTREAM_HTTP_TOKEN_FILE) or bind them to 127.0.0.1",
+                            config.httpHost());
+                }
             }
             app.streams.start();
             if (!config.bundleWatchInterval().isZero()) {

@@ -49,4 +49,15 @@ class ConfigReferenceTest {
             assertTrue(row.contains("`" + envName + "`"), row);
         });
     }
+
+    @Test
+    void secretKeysShowTheirFileFormAndNoDefault() {
+        List<ConfigKey> secrets = ConfigKeys.ALL.stream().filter(ConfigKey::secret).toList();
+        assertTrue(secrets.stream().anyMatch(k -> k.name().equals("explainstream.http.token")), secrets.toString());
+        for (ConfigKey key : secrets) {
+            String row = rowOf(key.name());
+            assertTrue(row.startsWith("| `" + key.name() + "` |  | "), "no default shown: " + row);
+            assertTrue(row.contains("`" + key.envName() + "_FILE`"), row);
+        }
+    }
 }

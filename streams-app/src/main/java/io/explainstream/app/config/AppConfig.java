@@ -18,8 +18,8 @@ import java.util.TreeMap;
  */
 public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minPosterior, Double maxResidual,
                         L2eSettings l2e, int maxFeatures, DecodeLimits limits, String httpHost, int httpPort,
-                        RegistrySettings registry, Map<String, String> kafka, Duration bundleWatchInterval,
-                        String modelsTopic, FidelitySettings fidelity) {
+                        String httpToken, RegistrySettings registry, Map<String, String> kafka,
+                        Duration bundleWatchInterval, String modelsTopic, FidelitySettings fidelity) {
 
     public static AppConfig parse(Map<String, String> values) {
         Reader r = new Reader(values);
@@ -40,6 +40,11 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                 r.integer(ConfigKeys.MAX_STRING_BYTES, 1, Integer.MAX_VALUE));
         String httpHost = r.required(ConfigKeys.HTTP_HOST);
         int httpPort = r.integer(ConfigKeys.HTTP_PORT, -1, 65535);
+        String httpToken = r.raw(ConfigKeys.HTTP_TOKEN);
+        if (httpToken != null && !httpToken.matches("[\\x21-\\x7E]{16,}")) {
+            throw ConfigException.of(ConfigKeys.HTTP_TOKEN.name(), "must be 16 or more printable ASCII characters "
+                    + "without spaces (the value is not shown)");
+        }
         Map<String, String> registryClient = new HashMap<>();
         Map<String, String> kafka = new TreeMap<>(ConfigKeys.KAFKA_DEFAULTS);
         for (Map.Entry<String, String> e : values.entrySet()) {
@@ -83,8 +88,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                         r.requiredDouble(ConfigKeys.DRIFT_L2E_SHARE_TOLERANCE, 0, 1),
                         r.integer(ConfigKeys.DRIFT_WINDOWS, 1, 1000)));
         return new AppConfig(bundle, stage, topics, minPosterior, maxResidual, l2e, maxFeatures, limits, httpHost,
-                httpPort,
-                registry,
+                httpPort, httpToken, registry,
                 Map.copyOf(kafka), watch, modelsTopic, fidelity);
     }
 
@@ -98,17 +102,31 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                 .append(maxResidual).append('\n');
         sb.append("l2e = ").append(l2e).append('\n');
         sb.append("limits = ").append(limits).append('\n');
-        sb.append("http = ").append(httpPort < 0 ? "disabled" : httpHost + ":" + httpPort).append('\n');
+        sb.append("http = ").append(httpPort < 0 ? "disabled" : httpHost + ":" + httpPort
+                + (httpToken == null ? ", no token" : ", bearer token required")).append('\n');
         sb.append("bundle watch = ").append(bundleWatchInterval.isZero() ? "off" : bundleWatchInterval.toMillis() + " ms")
                 .append(", models topic = ").append(modelsTopic == null ? "none" : modelsTopic).append('\n');
         sb.append("fidelity = ").append(fidelity).append('\n');
-        sb.append("registry = ").append(registry).append('\n');
-        new TreeMap<>(kafka).forEach((k, v) -> sb.append(k).append(" = ")
-                .append(ConfigKeys.isSecret(k) ? "[hidden]" : v).append('\n'));
+        sb.append("registry = ").append(Secrets.maskUrl(registry.url())).append(", autoRegister ")
+                .append(registry.autoRegister()).append('\n');
+        new TreeMap<>(registry.clientProperties()).forEach((k, v) -> sb.append(k).append(" = ")
+                .append(Secrets.mask(k, v)).append('\n'));
+        new TreeMap<>(kafka).forEach((k, v) -> sb.append(k).append(" = ").append(Secrets.mask(k, v)).append('\n'));
         return sb.toString();
     }
 
+    /** The masked description: a record's generated toString would print every secret. */
+    @Override
+    public String toString() {
+        return "AppConfig[\n" + describe() + "]";
+    }
+
     private record Reader(Map<String, String> values) {
+        /** A value as an error message shows it: quoted, or [hidden] for a secret. */
+        static String shown(ConfigKey key, String v) {
+            return key.secret() ? "[hidden]" : "'" + v + "'";
+        }
+
         String raw(ConfigKey key) {
             String v = values.get(key.name());
             return v == null || v.isBlank() ? key.defaultValue() : v.trim();
@@ -125,7 +143,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         String topic(ConfigKey key) {
             String v = required(key);
             if (!v.matches("[a-zA-Z0-9._-]{1,249}")) {
-                throw ConfigException.of(key.name(), "is '" + v + "', not a legal topic name");
+                throw ConfigException.of(key.name(), "is " + shown(key, v) + ", not a legal topic name");
             }
             return v;
         }
@@ -133,7 +151,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
         boolean bool(ConfigKey key) {
             String v = required(key).toLowerCase(Locale.ROOT);
             if (!v.equals("true") && !v.equals("false")) {
-                throw ConfigException.of(key.name(), "is '" + v + "', must be true or false");
+                throw ConfigException.of(key.name(), "is " + shown(key, v) + ", must be true or false");
             }
             return Boolean.parseBoolean(v);
         }
@@ -143,11 +161,12 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
             try {
                 int i = Integer.parseInt(v);
                 if (i < min || i > max) {
-                    throw ConfigException.of(key.name(), "is " + i + ", must be in [" + min + ", " + max + "]");
+                    throw ConfigException.of(key.name(), "is " + shown(key, v) + ", must be in ["
+                            + min + ", " + max + "]");
                 }
                 return i;
             } catch (NumberFormatException e) {
-                throw ConfigException.of(key.name(), "is '" + v + "', not an integer");
+                throw ConfigException.of(key.name(), "is " + shown(key, v) + ", not an integer");
             }
         }
 
@@ -164,11 +183,12 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
             try {
                 double d = Double.parseDouble(v);
                 if (!(d >= min && d <= max)) {
-                    throw ConfigException.of(key.name(), "is " + v + ", must be in [" + min + ", " + max + "]");
+                    throw ConfigException.of(key.name(), "is " + shown(key, v) + ", must be in ["
+                            + min + ", " + max + "]");
                 }
                 return d;
             } catch (NumberFormatException e) {
-                throw ConfigException.of(key.name(), "is '" + v + "', not a number");
+                throw ConfigException.of(key.name(), "is " + shown(key, v) + ", not a number");
             }
         }
 
@@ -181,7 +201,7 @@ public record AppConfig(Path bundlePath, Stage stage, Topics topics, Double minP
                 for (E c : type.getEnumConstants()) {
                     allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
                 }
-                throw ConfigException.of(key.name(), "is '" + v + "', must be one of " + allowed);
+                throw ConfigException.of(key.name(), "is " + shown(key, v) + ", must be one of " + allowed);
             }
         }
     }

@@ -50,6 +50,10 @@ public final class ConfigKeys {
             "Address the /metrics and /health endpoints bind to; 0.0.0.0 exposes them on every interface.");
     public static final ConfigKey HTTP_PORT = new ConfigKey("explainstream.http.port", "9464", false,
             "Port of the /metrics and /health endpoints; 0 picks a free port, -1 disables them.");
+    public static final ConfigKey HTTP_TOKEN = new ConfigKey("explainstream.http.token", null, true,
+            "Bearer token (secret; 16 or more printable ASCII characters, no spaces): when set, /metrics and "
+            + "/health/ready answer 401 unless the request has the header Authorization: Bearer <token>; "
+            + "/health/live stays open. Unset: no token is required.");
     public static final ConfigKey BUNDLE_WATCH_MS = new ConfigKey("explainstream.bundle.watch-interval-ms", "5000",
             false, "How often (ms) the bundle path is checked for a new bundle (a changed bundle.json, or a symlink "
             + "such as models/current pointing elsewhere); a new one is validated and swapped in without a restart. "
@@ -98,11 +102,10 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(BUNDLE_PATH, STAGE, TOPIC_INPUT, TOPIC_OUTPUT, TOPIC_DLQ,
             TOPIC_L2E_REQUESTS, MIN_POSTERIOR, MAX_RESIDUAL, L2E_ENABLED, L2E_PROVIDER, L2E_BATCH_SIZE,
             L2E_MAX_WAIT_MS, L2E_THREADS, MAX_FEATURES, MAX_RECORD_BYTES, MAX_COLLECTION_ITEMS,
-            MAX_STRING_BYTES, HTTP_HOST, HTTP_PORT, BUNDLE_WATCH_MS, MODELS_TOPIC, FIDELITY_ENABLED, TOPIC_FIDELITY,
-            TOPIC_ALERTS, TOPIC_FIDELITY_PARTIALS, FIDELITY_WINDOW_MS, FIDELITY_GRACE_MS, FIDELITY_FLUSH_MS,
-            FIDELITY_MIN_COUNT, DRIFT_RMSE_FACTOR, DRIFT_RMSE_MARGIN, DRIFT_L2E_SHARE_TOLERANCE, DRIFT_WINDOWS,
-            REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE,
-            REGISTRY_USER_INFO);
+            MAX_STRING_BYTES, HTTP_HOST, HTTP_PORT, HTTP_TOKEN, BUNDLE_WATCH_MS, MODELS_TOPIC, FIDELITY_ENABLED,
+            TOPIC_FIDELITY, TOPIC_ALERTS, TOPIC_FIDELITY_PARTIALS, FIDELITY_WINDOW_MS, FIDELITY_GRACE_MS,
+            FIDELITY_FLUSH_MS, FIDELITY_MIN_COUNT, DRIFT_RMSE_FACTOR, DRIFT_RMSE_MARGIN, DRIFT_L2E_SHARE_TOLERANCE,
+            DRIFT_WINDOWS, REGISTRY_URL, AUTO_REGISTER, REGISTRY_AUTH_SOURCE, REGISTRY_USER_INFO);
 
     public static final Map<String, ConfigKey> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
@@ -123,13 +126,18 @@ public final class ConfigKeys {
         return key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
     }
 
+    /**
+     * Whether the value of {@code key} must never be logged or echoed: explainstream's secret keys, and any other
+     * key whose name looks like it holds a secret (passwords, JAAS lines, tokens, private keys, user info).
+     */
     public static boolean isSecret(String key) {
         ConfigKey known = BY_NAME.get(key);
         if (known != null) {
             return known.secret();
         }
         String k = key.toLowerCase(java.util.Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
-                || k.contains("token") || k.contains("credentials") || k.endsWith(".key");
+        return k.contains("password") || k.contains("passphrase") || k.contains("secret") || k.contains("jaas")
+                || k.contains("user.info") || k.contains("token") || k.contains("credentials")
+                || k.contains("private.key") || k.endsWith(".key");
     }
 }

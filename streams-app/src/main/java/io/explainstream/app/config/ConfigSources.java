@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Merges the configuration sources, later ones winning: built-in defaults, the properties file, {@code EXPLAINSTREAM_*}
- * environment variables, then CLI overrides. An {@code EXPLAINSTREAM_*} variable that matches no key is an error,
- * so a typo is caught instead of silently ignored.
+ * environment variables (or their {@code _FILE} form, for secrets in files), then CLI overrides. An
+ * {@code EXPLAINSTREAM_*} variable that matches no key is an error, so a typo is caught instead of silently ignored.
  */
 public final class ConfigSources {
     private static final Set<String> LAUNCHER_VARIABLES = Set.of("EXPLAINSTREAM_HOME", "EXPLAINSTREAM_OPTS",
@@ -46,6 +46,11 @@ public final class ConfigSources {
         return out;
     }
 
+    /**
+     * The settings the {@code EXPLAINSTREAM_*} variables carry: {@code EXPLAINSTREAM_<KEY>} for explainstream's keys,
+     * {@code EXPLAINSTREAM_KAFKA_<KEY>} for Kafka settings, and the {@code _FILE} form of either, which reads the
+     * value from a file (see {@link FileVariables}). Setting a variable and its {@code _FILE} form is an error.
+     */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> byEnvName = new HashMap<>();
         ConfigKeys.ALL.forEach(k -> byEnvName.put(k.envName(), k.name()));
@@ -55,18 +60,32 @@ public final class ConfigSources {
             if (!var.startsWith(ConfigKey.ENV_PREFIX) || LAUNCHER_VARIABLES.contains(var)) {
                 continue;
             }
+            String value = e.getValue();
+            String target = FileVariables.target(var, byEnvName.keySet());
+            if (target != null) {
+                if (environment.containsKey(target)) {
+                    throw new ConfigException("environment variables " + target + " and " + var
+                            + " are both set; set only one of them");
+                }
+                value = FileVariables.read(var, value);
+                var = target;
+            }
             if (var.startsWith(ConfigKeys.KAFKA_ENV_PREFIX)) {
-                String key = var.substring(ConfigKeys.KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
-                        .replace('_', '.');
-                out.put(key, e.getValue());
+                out.put(kafkaKey(var), value);
             } else if (byEnvName.containsKey(var)) {
-                out.put(byEnvName.get(var), e.getValue());
+                out.put(byEnvName.get(var), value);
             } else {
                 throw new ConfigException("environment variable " + var + " matches no configuration key "
                         + "(Kafka settings use " + ConfigKeys.KAFKA_ENV_PREFIX + "<KEY>, e.g. "
-                        + ConfigKeys.KAFKA_ENV_PREFIX + "BOOTSTRAP_SERVERS)");
+                        + ConfigKeys.KAFKA_ENV_PREFIX + "BOOTSTRAP_SERVERS; any variable may end in "
+                        + FileVariables.SUFFIX + " to read its value from a file)");
             }
         }
         return out;
+    }
+
+    /** {@code EXPLAINSTREAM_KAFKA_SASL_JAAS_CONFIG} → {@code sasl.jaas.config}. */
+    static String kafkaKey(String var) {
+        return var.substring(ConfigKeys.KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 }

@@ -1,6 +1,7 @@
 package io.explainstream.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -14,6 +15,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The operations endpoints: {@code /metrics} (Prometheus text format), {@code /health/live} and
  * {@code /health/ready} (200 only while {@code ready} holds, else 503). Bound to 127.0.0.1 unless configured.
+ * With a token, {@code /metrics} and {@code /health/ready} answer 401 unless the request carries
+ * {@code Authorization: Bearer <token>}; {@code /health/live} stays open (it tells only that the process serves HTTP,
+ * and a liveness probe must not fail because a token was rotated).
  */
 public final class OpsServer implements AutoCloseable {
     private final HttpServer server;
@@ -22,16 +26,19 @@ public final class OpsServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static OpsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    /** Starts the endpoints on {@code host:port}; {@code token} null means no token is required. */
+    public static OpsServer start(String host, int port, String token, PrometheusMeterRegistry registry,
+                                  BooleanSupplier ready) {
+        BearerToken required = BearerToken.of(token);
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
-            s.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    registry.scrape()));
+            s.createContext("/metrics", guarded(required, ex -> reply(ex, 200,
+                    "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
             s.createContext("/health/live", ex -> reply(ex, 200, "text/plain", "live\n"));
-            s.createContext("/health/ready", ex -> {
+            s.createContext("/health/ready", guarded(required, ex -> {
                 boolean ok = ready.getAsBoolean();
                 reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
-            });
+            }));
             s.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "explainstream-http");
                 t.setDaemon(true);
@@ -47,6 +54,25 @@ public final class OpsServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The address the endpoints are bound to. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static HttpHandler guarded(BearerToken token, HttpHandler handler) {
+        if (token == null) {
+            return handler;
+        }
+        return ex -> {
+            if (token.admits(ex)) {
+                handler.handle(ex);
+            } else {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"explainstream\"");
+                reply(ex, 401, "text/plain", "unauthorized: send Authorization: Bearer <explainstream.http.token>\n");
+            }
+        };
     }
 
     private static void reply(HttpExchange ex, int status, String type, String body) throws IOException {
