@@ -44,6 +44,12 @@ public final class Evaluation {
 
     public static List<Score> run(Path bundleDir, Path json, int draws, Path dataOverride, PrintStream out,
                                   PrintStream err) {
+        return run(bundleDir, json, draws, dataOverride, null, out, err);
+    }
+
+    /** As above; with {@code l2e} set and an L2E model in the bundle, also the L2E evaluation (JSON key "l2e"). */
+    static List<Score> run(Path bundleDir, Path json, int draws, Path dataOverride, L2eEvaluation.Settings l2e,
+                           PrintStream out, PrintStream err) {
         long t0 = System.nanoTime();
         LoadedBundle lb = BundleIo.read(bundleDir);
         ModelBundle b = lb.model();
@@ -149,9 +155,20 @@ public final class Evaluation {
             }
             Map<String, Object> bbMetric = Fitting.blackBoxMetric(ex);
             print(out, b, prep, ex, k, draws, scores, bbMetric, prov);
+            Map<String, Object> l2eResult = null;
+            if (l2e != null && b.l2e() != null) {
+                @SuppressWarnings("unchecked") Map<String, Object> lp = (Map<String, Object>) prov.get("l2e");
+                String teacher = lp == null ? b.l2e().teacher() : (String) lp.get("teacher");
+                int samples = lp == null ? 1000 : ((Number) lp.get("teacher_samples")).intValue();
+                long tl = System.nanoTime();
+                l2eResult = L2eEvaluation.run(ex, lb.l2eModelFile().orElseThrow(), b.l2e(),
+                        new L2eEvaluation.Settings(teacher, samples, l2e.limeSamples(), l2e.instances(),
+                                l2e.speedInstances(), l2e.neighbours()), out, err);
+                err.printf("l2e evaluation took %.1f s%n", (System.nanoTime() - tl) / 1e9);
+            }
             if (json != null) {
                 writeJson(json, Fitting.stem(opts.path()), k, (String) bbProv.get("kind"), bbMetric, scores,
-                        ((Number) prov.get("fit_seconds")).doubleValue());
+                        ((Number) prov.get("fit_seconds")).doubleValue(), l2eResult);
                 out.println("json: " + json);
             }
             err.printf("evaluate took %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -183,7 +200,7 @@ public final class Evaluation {
     }
 
     static void writeJson(Path file, String dataset, int k, String kind, Map<String, Object> bbMetric,
-                          List<Score> scores, double fitSeconds) {
+                          List<Score> scores, double fitSeconds, Map<String, Object> l2e) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("dataset", dataset);
         root.put("k", k);
@@ -203,6 +220,9 @@ public final class Evaluation {
         }
         root.put("methods", methods);
         root.put("fit_seconds", fitSeconds);
+        if (l2e != null) {
+            root.put("l2e", l2e);
+        }
         try {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());

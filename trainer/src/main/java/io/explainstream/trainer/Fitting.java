@@ -28,7 +28,8 @@ public final class Fitting {
     /** Everything fit needs. */
     public record Options(DataOptions data, String blackBox, String blackBoxOutput, String explainedClass, long seed,
                           Path out, int neighbours, double sigma, double kernelWidth, GimeFitter.Params gime,
-                          double l2eShare, String modelId, int[] kSweep, boolean report) {
+                          double l2eShare, String modelId, int[] kSweep, boolean report,
+                          L2eFitting.Options l2e) {
     }
 
     /** What fit produced. */
@@ -115,11 +116,21 @@ public final class Fitting {
             }
 
             Map<String, Object> prov = provenance(o, prep, ex, made, bbMetric, res, bbSeconds, nbSeconds);
+            L2eFitting.Made l2e = o.l2e() == null ? null : L2eFitting.run(ex, o.l2e(), o.out(), err);
+            if (l2e != null) {
+                prov.put("l2e", l2e.provenance());
+            }
             String modelId = o.modelId() != null ? o.modelId() : stem(o.data().path());
             String version = "s" + o.seed() + "-k" + k + "-" + prep.fingerprint.substring(0, 8);
             ModelBundle manifest = BundleMaker.manifest(modelId, version, ex, model, sizes, groupRmse, groupShare,
                     routing, prov);
-            BundleIo.write(manifest, o.out(), null);
+            if (l2e != null) {
+                manifest = manifest.withL2e(l2e.spec());
+            }
+            BundleIo.write(manifest, o.out(), l2e == null ? null : l2e.onnx());
+            if (l2e != null) {
+                deleteQuietly(l2e.onnx());
+            }
             LoadedBundle loaded = BundleIo.read(o.out());
             int mismatches = parity(GimeModel.of(loaded.model()), ex, model);
             if (mismatches > 0) {
@@ -135,6 +146,14 @@ public final class Fitting {
             }
             out.printf("bundle: %s (total %.1f s)%n", o.out(), (System.nanoTime() - t0) / 1e9);
             return new Outcome(loaded, res, ex, trainAssign, mismatches);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            java.nio.file.Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            // a leftover temporary file is harmless
         }
     }
 

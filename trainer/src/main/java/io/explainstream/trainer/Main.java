@@ -107,6 +107,20 @@ public final class Main implements Runnable {
         String thetaStep;
         @Option(names = "--l2e-share", defaultValue = "0.1", description = "share of events routed to L2E")
         double l2eShare;
+        @Option(names = "--l2e-teacher", description = "lime | kernelshap | occlusion: distil this teacher into an "
+                + "L2E explainer (ONNX, in the bundle); default: no L2E")
+        String l2eTeacher;
+        @Option(names = "--l2e-samples", defaultValue = "1000", description = "black-box queries per teacher "
+                + "explanation (LIME and Kernel SHAP; default 1000)")
+        int l2eSamples;
+        @Option(names = "--l2e-max-train", defaultValue = "8000", description = "most training rows the teacher "
+                + "explains for distillation (a seeded sample; default 8000)")
+        int l2eMaxTrain;
+        @Option(names = "--l2e-hidden", description = "L2E hidden size (default 32 tabular, 4 text)")
+        Integer l2eHidden;
+        @Option(names = "--l2e-epochs", defaultValue = "200", description = "most L2E training epochs (early "
+                + "stopping on validation; default 200)")
+        int l2eEpochs;
         @Option(names = "--model-id", description = "bundle modelId (default: the data file name)")
         String modelId;
         @Option(names = "--k-sweep", split = ",", description = "K values for the report's fidelity-vs-K plot "
@@ -136,8 +150,17 @@ public final class Main implements Runnable {
             if (sweep.length == 1 && sweep[0] == 0) {
                 sweep = null;
             }
+            L2eFitting.Options l2e = null;
+            if (l2eTeacher != null) {
+                try {
+                    l2e = new L2eFitting.Options(l2eTeacher, l2eSamples, l2eMaxTrain, Math.max(10, l2eMaxTrain / 4),
+                            l2eHidden, l2eEpochs);
+                } catch (IllegalArgumentException e) {
+                    throw new DataException(e.getMessage());
+                }
+            }
             Fitting.run(new Fitting.Options(d, blackBox, blackBoxOutput, explainedClass, seed, out, neighbours, sigma,
-                    kernelWidth, p, l2eShare, modelId, sweep, !noReport), System.out, System.err);
+                    kernelWidth, p, l2eShare, modelId, sweep, !noReport, l2e), System.out, System.err);
             return 0;
         }
     }
@@ -154,10 +177,23 @@ public final class Main implements Runnable {
         int draws;
         @Option(names = "--data", description = "the data file, when it moved since fit (checked by SHA-256)")
         Path data;
+        @Option(names = "--l2e-instances", defaultValue = "500", description = "test rows of the L2E evaluation "
+                + "(a seeded sample; default 500)")
+        int l2eInstances;
+        @Option(names = "--l2e-speed-instances", defaultValue = "20", description = "rows timed one at a time and "
+                + "with LIME at 5000 samples (default 20)")
+        int l2eSpeedInstances;
+        @Option(names = "--no-l2e", description = "skip the L2E evaluation")
+        boolean noL2e;
 
         @Override
         public Integer call() {
-            Evaluation.run(bundle, json, draws, data, System.out, System.err);
+            if (l2eInstances < 5 || l2eSpeedInstances < 1) {
+                throw new DataException("--l2e-instances must be at least 5 and --l2e-speed-instances at least 1");
+            }
+            Evaluation.run(bundle, json, draws, data, noL2e ? null
+                    : new L2eEvaluation.Settings(null, 0, 5000, l2eInstances, l2eSpeedInstances, 3), System.out,
+                    System.err);
             return 0;
         }
     }

@@ -57,7 +57,8 @@ class EndToEndTest {
                 new io.explainstream.trainer.data.DataOptions(data, "csv", ';', "quality", java.util.List.of(), 2,
                         10000), "svr", null, null, 2020, dir.resolve("b2"), 10, 0.1, 0,
                 io.explainstream.trainer.gime.GimeFitter.Params.defaults(3, false, 2020).withRestarts(1), 0.1, null,
-                null, false), new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+                null, false, null), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream()));
         assertEquals(0, again.parityMismatches());
         GimeModel served = GimeModel.of(again.bundle().model());
         Workspace ws = served.newWorkspace();
@@ -80,6 +81,47 @@ class EndToEndTest {
             assertTrue(j.get("methods").get(m).has("rmse_std"), m);
         }
         assertTrue(j.has("fit_seconds"));
+    }
+
+    @Test
+    void fitDistilsAnL2eExplainerThatEvaluateComparesWithItsTeacher() throws Exception {
+        Path data = dir.resolve("wine.csv");
+        Files.copy(EndToEndTest.class.getResourceAsStream("/wine/winequality-red-300.csv"), data);
+        Path out = dir.resolve("l2e-bundle");
+        Path json = dir.resolve("l2e.json");
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int fit;
+        int eval;
+        try {
+            System.setOut(new PrintStream(stdout));
+            System.setErr(new PrintStream(new ByteArrayOutputStream()));
+            fit = Main.execute("fit", "--data", data.toString(), "--delimiter", ";", "--target", "quality",
+                    "--black-box", "svr", "--k", "2", "--restarts", "1", "--rounds", "2", "--k-sweep", "0",
+                    "--no-report", "--out", out.toString(), "--l2e-teacher", "occlusion", "--l2e-epochs", "20");
+            eval = Main.execute("evaluate", "--bundle", out.toString(), "--json", json.toString(), "--draws", "1",
+                    "--l2e-instances", "40", "--l2e-speed-instances", "3");
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        assertEquals(0, fit, stdout.toString());
+        assertEquals(0, eval, stdout.toString());
+        LoadedBundle b = BundleIo.read(out);
+        assertEquals("occlusion", b.model().l2e().teacher());
+        assertTrue(Files.isRegularFile(b.l2eModelFile().orElseThrow()));
+        assertTrue(b.model().l2e().version().startsWith("l2e-"));
+        JsonNode l2e = new ObjectMapper().readTree(json.toFile()).get("l2e");
+        for (String key : new String[]{"prediction_drop", "teacher_prediction_drop", "random_prediction_drop", "iou",
+                "teacher_iou", "ms_per_explanation", "teacher_ms_per_explanation", "speedup"}) {
+            assertTrue(l2e.has(key) && Double.isFinite(l2e.get(key).asDouble()), key + " in " + l2e);
+        }
+        assertTrue(!l2e.has("agreement"), "agreement is for classifiers");
+        assertTrue(l2e.get("iou").asDouble() >= 0 && l2e.get("iou").asDouble() <= 1);
+        assertTrue(l2e.get("label_agreement_with_teacher").asDouble() > 0.4,
+                "the distilled labels follow the teacher's: " + l2e);
+        assertTrue(l2e.get("speedup").asDouble() > 1, "L2E is faster than LIME with 5000 samples: " + l2e);
     }
 
     @Test

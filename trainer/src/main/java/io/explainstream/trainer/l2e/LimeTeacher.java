@@ -13,8 +13,10 @@ import java.util.SplittableRandom;
  * the present words, distance is 100 × cosine distance, default width 25. Kernel weight sqrt(exp(-D²/width²)).
  * Up to {@code maxFeatures} features are chosen by weighted forward selection (each step adds the feature that
  * most lowers the weighted squared error of an unregularised fit with intercept), then a weighted ridge
- * (alpha = 1, unpenalised intercept) on them gives the weights; unselected features get weight 0.
- * Output: for tabular rows every column, for text rows exactly the present words.
+ * (alpha = 1, unpenalised intercept) on them gives the slopes; unselected features get 0. The output is each
+ * feature's contribution at x, slope × value (relative to the training mean for tabular rows, whose z-value is the
+ * distance from it; for text the value is 1, so contribution = slope): for tabular rows every column, for text rows
+ * exactly the present words.
  */
 public final class LimeTeacher implements Teacher {
     private final Oracle oracle;
@@ -90,7 +92,11 @@ public final class LimeTeacher implements Teacher {
 
             @Override
             public double[] fit(double[] f, int from) {
-                return weights(z, d, f, from, w);
+                double[] slope = weights(z, d, f, from, w);
+                for (int j = 0; j < d; j++) {
+                    slope[j] = slope[j] == 0 ? 0 : slope[j] * xi[j];
+                }
+                return slope;
             }
         };
     }

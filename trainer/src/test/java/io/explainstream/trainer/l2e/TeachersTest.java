@@ -80,16 +80,21 @@ class TeachersTest {
             Rows e = new LimeTeacher(linear(), false, 1000, 0, k, 2).explain(x, 7);
             for (int i = 0; i < x.n; i++) {
                 double[] w = row(e, i);
+                double[] slope = new double[6];
+                for (int j = 0; j < 6; j++) {
+                    slope[j] = w[j] / x.get(i, j);
+                }
                 assertEquals(0, w[2]);
                 assertEquals(0, w[4]);
-                assertTrue(w[5] < w[1] && w[1] < 0 && w[0] > 0, Arrays.toString(w));
-                assertTrue(Math.abs(w[5]) > Math.abs(w[0]) && Math.abs(w[0]) > Math.abs(w[1]));
-                assertEquals(-3, w[5], 0.05);
-                assertEquals(2, w[0], 0.05);
+                assertTrue(slope[5] < slope[1] && slope[1] < 0 && slope[0] > 0, Arrays.toString(slope));
+                assertTrue(Math.abs(slope[5]) > Math.abs(slope[0]) && Math.abs(slope[0]) > Math.abs(slope[1]));
+                assertEquals(-3, slope[5], 0.05);
+                assertEquals(2, slope[0], 0.05);
+                assertEquals(-3 * x.get(i, 5), w[5], 0.05 * Math.abs(x.get(i, 5)), "contribution = slope x value");
                 if (k == 3) {
                     assertEquals(0, w[3]);
                 } else {
-                    assertEquals(0.5, w[3], 0.05);
+                    assertEquals(0.5, slope[3], 0.05);
                 }
             }
         }

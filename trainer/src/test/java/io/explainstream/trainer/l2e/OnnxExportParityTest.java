@@ -1,0 +1,187 @@
+package io.explainstream.trainer.l2e;
+
+import ai.onnx.proto.OnnxMl;
+import io.explainstream.bundle.L2eSpec;
+import io.explainstream.explain.Label;
+import io.explainstream.trainer.data.DataException;
+import io.explainstream.trainer.data.Rows;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OnnxExportParityTest {
+    private static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path dir;
+
+    private Synthetic tabTest;
+    private DistilledExplainer tabular;
+    private Synthetic textTest;
+    private DistilledExplainer text;
+
+    @BeforeAll
+    void train() {
+        Synthetic tab = Synthetic.tabular(700, 12, 21);
+        tabTest = tab.rows(500, 700);
+        tabular = fit(tab.rows(0, 400), tab.rows(400, 500), Distiller.Params.tabular().withMaxEpochs(4));
+        Synthetic txt = Synthetic.text(700, 300, 23);
+        textTest = withEdgeRows(txt.rows(500, 700));
+        text = fit(txt.rows(0, 400), txt.rows(400, 500), Distiller.Params.text().withMaxEpochs(4));
+    }
+
+    private static DistilledExplainer fit(Synthetic train, Synthetic val, Distiller.Params p) {
+        return Distiller.fit(train.x, train.y, train.w, val.x, val.y, val.w, p, null);
+    }
+
+    /** Appends an empty row and a row storing an explicit 0 (absent, like an unstored word). */
+    private static Synthetic withEdgeRows(Synthetic s) {
+        Rows.Builder b = new Rows.Builder(s.x.d);
+        for (int i = 0; i < s.x.n; i++) {
+            int len = s.x.nnz(i);
+            b.add(Arrays.copyOfRange(s.x.col, s.x.ptr[i], s.x.ptr[i] + len),
+                    Arrays.copyOfRange(s.x.val, s.x.ptr[i], s.x.ptr[i] + len), len);
+        }
+        b.add(new int[0], new double[0], 0);
+        b.add(new int[]{3, 40, 41}, new double[]{1, 0, 1}, 3);
+        Rows x = b.build();
+        double[] y = Arrays.copyOf(s.y, x.n);
+        y[x.n - 2] = 0.5;
+        y[x.n - 1] = 0.9;
+        return Synthetic.unexplained(x, y);
+    }
+
+    private L2eOnnx export(DistilledExplainer m, String name, int maxBatch) {
+        Path folder = dir.resolve(name);
+        L2eSpec spec = OnnxExport.write(m, "lime", folder);
+        assertEquals(new L2eSpec("l2e.onnx", OnnxExport.version(m), "lime", "features", "prediction", "scores",
+                "labels"), spec);
+        assertTrue(spec.version().matches("l2e-[0-9a-f]{12}"), spec.version());
+        assertTrue(Files.isRegularFile(folder.resolve("l2e.onnx")));
+        return L2eOnnx.open(folder.resolve(spec.file()), spec, m.d(), maxBatch, 1);
+    }
+
+    private static void assertParity(Distiller.Outputs djl, L2eOnnx.Output ort, int firstRow) {
+        int d = djl.d();
+        double maxScore = 0;
+        double maxLogit = 0;
+        for (int i = 0; i < ort.n(); i++) {
+            for (int j = 0; j < d; j++) {
+                int dj = (firstRow + i) * d + j;
+                maxScore = Math.max(maxScore, Math.abs(djl.scores()[dj] - ort.scores()[i * d + j]));
+                if (ort.logits() != null) {
+                    for (int k = 0; k < 5; k++) {
+                        maxLogit = Math.max(maxLogit, Math.abs(djl.labelLogits()[dj * 5 + k]
+                                - ort.logits()[(i * d + j) * 5 + k]));
+                    }
+                }
+                float[] lg = Arrays.copyOfRange(djl.labelLogits(), dj * 5, dj * 5 + 5);
+                Arrays.sort(lg);
+                if (lg[4] - lg[3] > 1e-3) {
+                    assertEquals(djl.label(firstRow + i, j), ort.label(i, j), "label of row " + i + " feature " + j);
+                }
+            }
+        }
+        System.out.printf("parity n=%d: max |score diff| %.3g, max |logit diff| %.3g%n", ort.n(), maxScore, maxLogit);
+        assertTrue(maxScore <= TOLERANCE, "max |score difference| " + maxScore);
+        assertTrue(maxLogit <= TOLERANCE, "max |logit difference| " + maxLogit);
+    }
+
+    private void checkParity(DistilledExplainer m, Synthetic test, String name) {
+        Distiller.Outputs djl = Distiller.forward(m, test.x, test.y);
+        try (L2eOnnx by37 = export(m, name, 37)) {
+            L2eOnnx.Output all = by37.explain(test.x, test.y, true);
+            assertEquals(test.x.n, all.n());
+            assertParity(djl, all, 0);
+            Synthetic batch37 = test.rows(10, 47);
+            assertParity(djl, by37.explain(batch37.x, batch37.y, true), 10);
+            Synthetic one = test.rows(5, 6);
+            assertParity(djl, by37.explain(one.x, one.y, true), 5);
+            for (int i : new int[]{0, 7, test.x.n - 1}) {
+                L2eOnnx.Output single = by37.explainOne(test.x, i, test.y[i]);
+                assertParity(djl, single, i);
+                assertArrayEquals(Arrays.copyOfRange(all.scores(), i * m.d(), (i + 1) * m.d()), single.scores(),
+                        1e-6f, "one at a time vs batched, row " + i);
+            }
+            L2eOnnx.Output again = by37.explain(test.x, test.y, false);
+            assertArrayEquals(all.scores(), again.scores(), "reused buffers must not leak values between calls");
+            assertArrayEquals(all.labels(), again.labels());
+        }
+    }
+
+    @Test
+    void tabularExportMatchesTheDjlForwardPass() {
+        assertFalse(tabular.sparse());
+        checkParity(tabular, tabTest, "tabular");
+    }
+
+    @Test
+    void sparseTextExportMatchesTheDjlForwardPass() {
+        assertTrue(text.sparse());
+        checkParity(text, textTest, "text");
+    }
+
+    @Test
+    void absentTextFeaturesAreNeutralWithScoreZero() {
+        try (L2eOnnx onnx = export(text, "absent", 64)) {
+            L2eOnnx.Output out = onnx.explain(textTest.x, textTest.y, true);
+            int d = text.d();
+            long present = 0;
+            long nonNeutralPresent = 0;
+            for (int i = 0; i < out.n(); i++) {
+                for (int j = 0; j < d; j++) {
+                    if (textTest.x.get(i, j) != 0) {
+                        present++;
+                        nonNeutralPresent += out.label(i, j) != Label.NEUTRAL ? 1 : 0;
+                        continue;
+                    }
+                    assertEquals(Label.NEUTRAL, out.label(i, j), "row " + i + " feature " + j);
+                    assertEquals(0f, out.score(i, j), "row " + i + " feature " + j);
+                    assertArrayEquals(new float[]{0, 0, DistilledExplainer.ABSENT_NEUTRAL_LOGIT, 0, 0},
+                            Arrays.copyOfRange(out.logits(), (i * d + j) * 5, (i * d + j) * 5 + 5));
+                }
+            }
+            assertTrue(nonNeutralPresent > present / 2, "present words carry labels: " + nonNeutralPresent + "/"
+                    + present);
+            int explicitZero = out.n() - 1;
+            assertEquals(0f, out.score(explicitZero, 40));
+            assertTrue(out.score(explicitZero, 3) != 0 && out.score(explicitZero, 41) != 0);
+        }
+    }
+
+    @Test
+    void exportedGraphHasTheContractShape() throws Exception {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(OnnxExport.model(text, OnnxExport.spec(text, "lime"))
+                .toByteArray());
+        assertEquals(13, model.getOpsetImport(0).getVersion());
+        assertEquals("N", model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(300, model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+        assertEquals(5, model.getGraph().getOutput(1).getType().getTensorType().getShape().getDim(2).getDimValue());
+        assertTrue(model.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("teacher")
+                && p.getValue().equals("lime")));
+    }
+
+    @Test
+    void aModelOfAnotherWidthIsRefused() {
+        Path folder = dir.resolve("width");
+        L2eSpec spec = OnnxExport.write(tabular, "lime", folder);
+        DataException e = assertThrows(DataException.class,
+                () -> L2eOnnx.open(folder.resolve(spec.file()), spec, 13, 8, 1));
+        assertTrue(e.getMessage().contains("'features' has shape [-1, 12], expected [N, 13]"), e.getMessage());
+        DataException missing = assertThrows(DataException.class,
+                () -> L2eOnnx.open(folder.resolve("nope.onnx"), spec, 12, 8, 1));
+        assertTrue(missing.getMessage().startsWith("cannot load the L2E model"), missing.getMessage());
+    }
+}
