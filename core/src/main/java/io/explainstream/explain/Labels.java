@@ -38,4 +38,9 @@ public final class Labels {
         }
         return labels;
     }
+
+    /** The label of the opposite sign (HIGH_POSITIVE ↔ HIGH_NEGATIVE, LOW_POSITIVE ↔ LOW_NEGATIVE; NEUTRAL stays). */
+    public static Label mirror(Label l) {
+        return Label.values()[Label.values().length - 1 - l.ordinal()];
+    }
 }

@@ -27,7 +27,7 @@ final class L2eEvaluation {
                     int neighbours) {
     }
 
-    static final int BATCH = 256;
+    static final int BATCH = 64;
 
     private L2eEvaluation() {
     }
@@ -55,7 +55,7 @@ final class L2eEvaluation {
         Label[] l2eLabels;
         double batchedMs;
         double singleMs;
-        try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, 1)) {
+        try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, L2eFitting.threads())) {
             model.explain(x, f);
             long tb = System.nanoTime();
             l2eLabels = labels(x, model.explain(x, f));

@@ -3,6 +3,8 @@ package io.explainstream.app.topology;
 import io.explainstream.app.config.L2eSettings;
 import io.explainstream.app.l2e.L2eExplainer;
 import io.explainstream.app.l2e.L2eResult;
+import io.explainstream.explain.Label;
+import io.explainstream.explain.Labels;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.explain.GroupExplanations;
 import io.explainstream.gime.GimeModel;
@@ -278,14 +280,38 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 fallbacks.increment();
                 continue;
             }
-            var attributions = GroupExplanations.ofScores(model, x[i], result.scores()[i],
-                    result.labels() == null ? null : result.labels()[i], settings.maxFeatures());
+            Label[] labels = result.labels() == null ? null : result.labels()[i];
+            if (otherClassPredicted(y[i])) {
+                towardExplainedClass(result.scores()[i], labels);
+            }
+            var attributions = GroupExplanations.ofScores(model, x[i], result.scores()[i], labels,
+                    settings.maxFeatures());
             d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
             d.setExplainerVersion(explainer.version());
             d.setTimings(new Timings(System.currentTimeMillis(), d.getTimings().getGimeNanos(), result.inferNanos(), n));
             l2eExplained.increment();
         }
         return drafts;
+    }
+
+    /**
+     * L2E explains a classifier's predicted class (it was distilled from explanations of the predicted output);
+     * the output topic's contributions are toward the explained class f, as the group explanations are. For a binary
+     * classifier whose other class is predicted (f &lt; 0.5) the scores change sign and the labels mirror.
+     */
+    private boolean otherClassPredicted(float yz) {
+        var b = serving.bundle().model();
+        return b.task() == io.explainstream.bundle.Task.CLASSIFICATION && b.target().classLabels() != null
+                && b.target().classLabels().size() == 2 && model.target().fromZ(yz) < 0.5;
+    }
+
+    private static void towardExplainedClass(float[] scores, Label[] labels) {
+        for (int j = 0; j < scores.length; j++) {
+            scores[j] = -scores[j];
+            if (labels != null) {
+                labels[j] = Labels.mirror(labels[j]);
+            }
+        }
     }
 
     private static byte[] toArray(ByteBuffer b) {

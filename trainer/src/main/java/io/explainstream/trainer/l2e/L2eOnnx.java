@@ -2,7 +2,6 @@ package io.explainstream.trainer.l2e;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -19,7 +18,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.Set;
 
 /**
@@ -43,6 +44,8 @@ public final class L2eOnnx implements AutoCloseable {
     private final Set<String> outputs;
     private final FloatBuffer features;
     private final FloatBuffer predictions;
+    private final FloatBuffer scoresOut;
+    private final FloatBuffer labelsOut;
 
     /**
      * The outputs for n rows.
@@ -78,6 +81,13 @@ public final class L2eOnnx implements AutoCloseable {
         this.features = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(maxBatch, d), Float.BYTES))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.predictions = ByteBuffer.allocateDirect(maxBatch * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        this.scoresOut = direct(Math.multiplyExact(maxBatch, d));
+        this.labelsOut = hasLabels ? direct(Math.multiplyExact(Math.multiplyExact(maxBatch, d), LABELS)) : null;
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
     }
 
@@ -193,7 +203,7 @@ public final class L2eOnnx implements AutoCloseable {
             }
         }
         try {
-            infer(n, outRow, scores, labels, logits);
+            infer(n);
         } finally {
             for (int i = from; i < to; i++) {
                 int base = (i - from) * d;
@@ -202,43 +212,60 @@ public final class L2eOnnx implements AutoCloseable {
                 }
             }
         }
+        decode(x, from, to, outRow, scores, labels, logits);
     }
 
-    private void infer(int n, int outRow, float[] scores, byte[] labels, float[] logits) {
+    /** Copies out the present features' scores and labels; an absent feature is NEUTRAL with score 0. */
+    private void decode(Rows x, int from, int to, int outRow, float[] scores, byte[] labels, float[] logits) {
+        int n = to - from;
+        if (logits != null) {
+            labelsOut.get(0, logits, outRow * d * LABELS, n * d * LABELS);
+        }
+        for (int i = from; i < to; i++) {
+            int in = (i - from) * d;
+            int at = (outRow + i - from) * d;
+            if (labels != null) {
+                Arrays.fill(labels, at, at + d, (byte) Label.NEUTRAL.ordinal());
+            }
+            for (int k = x.ptr[i]; k < x.ptr[i + 1]; k++) {
+                int j = x.col[k];
+                scores[at + j] = scoresOut.get(in + j);
+                if (labels != null) {
+                    labels[at + j] = (byte) argmax(labelsOut, (in + j) * LABELS);
+                }
+            }
+        }
+    }
+
+    private void infer(int n) {
         FloatBuffer xb = features.duplicate().position(0).limit(n * d);
         FloatBuffer yb = predictions.duplicate().position(0).limit(n);
+        List<OnnxTensor> pinned = new ArrayList<>(2);
         try (OnnxTensor xt = OnnxTensor.createTensor(env, xb.slice(), new long[]{n, d});
              OnnxTensor yt = OnnxTensor.createTensor(env, yb.slice(), new long[]{n, 1})) {
             Map<String, OnnxTensor> inputs = new HashMap<>(4);
             inputs.put(spec.inputFeatures(), xt);
             inputs.put(spec.inputPrediction(), yt);
-            try (OrtSession.Result result = session.run(inputs, outputs)) {
-                tensor(result, spec.outputScores()).getFloatBuffer().get(scores, outRow * d, n * d);
-                if (labels != null) {
-                    FloatBuffer lb = tensor(result, spec.outputLabels()).getFloatBuffer();
-                    int cells = n * d;
-                    int at = outRow * d;
-                    for (int c = 0; c < cells; c++) {
-                        labels[at + c] = (byte) argmax(lb, c * LABELS);
-                    }
-                    if (logits != null) {
-                        lb.get(0, logits, outRow * d * LABELS, cells * LABELS);
-                    }
+            Map<String, OnnxTensor> outs = new HashMap<>(4);
+            pinned.add(OnnxTensor.createTensor(env, scoresOut.duplicate().position(0).limit(n * d).slice(),
+                    new long[]{n, d}));
+            outs.put(spec.outputScores(), pinned.get(0));
+            if (hasLabels) {
+                pinned.add(OnnxTensor.createTensor(env, labelsOut.duplicate().position(0).limit(n * d * LABELS)
+                        .slice(), new long[]{n, d, LABELS}));
+                outs.put(spec.outputLabels(), pinned.get(1));
+            }
+            try (OrtSession.Result result = session.run(inputs, outs)) {
+                if (result.size() != outs.size()) {
+                    throw new IllegalStateException("the L2E model returned " + result.size() + " outputs");
                 }
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the L2E model (version " + spec.version()
                     + ") on a batch of " + n + " rows: " + e.getMessage(), e);
+        } finally {
+            pinned.forEach(OnnxTensor::close);
         }
-    }
-
-    private static OnnxTensor tensor(OrtSession.Result result, String name) {
-        OnnxValue v = result.get(name).orElseThrow(() -> new IllegalStateException("the L2E model returned no '"
-                + name + "'"));
-        if (!(v instanceof OnnxTensor t)) {
-            throw new IllegalStateException("the L2E model's output '" + name + "' is not a tensor");
-        }
-        return t;
     }
 
     private static int argmax(FloatBuffer v, int base) {
