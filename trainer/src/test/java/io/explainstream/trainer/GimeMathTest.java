@@ -134,6 +134,23 @@ class GimeMathTest {
         assertTrue(res.validationRmse() < 0.05, "GIME validation RMSE " + res.validationRmse());
     }
 
+    @Test
+    void fitIsDeterministicForASeedAcrossTheRestartViews() {
+        FitProblem pb = piecewise(13);
+        GimeFitter.Params p = GimeFitter.Params.defaults(2, false, 5).withRestarts(3);
+        GimeFitter.Result a = new GimeFitter(pb, p, null).fit();
+        GimeFitter.Result b = new GimeFitter(pb, p, null).fit();
+        assertEquals(a.validationRmse(), b.validationRmse(), 0.0);
+        assertEquals(a.restart(), b.restart());
+        assertEquals(a.round(), b.round());
+        assertEquals(a.rounds().size(), b.rounds().size());
+        for (int k = 0; k < 2; k++) {
+            assertArrayEquals(a.model().theta()[k].w(), b.model().theta()[k].w(), 0.0);
+            assertArrayEquals(a.model().phi()[k], b.model().phi()[k], 0.0);
+        }
+        assertTrue(a.validationRmse() < 0.05, "GIME validation RMSE " + a.validationRmse());
+    }
+
     private static double coefficient(Linear l, int j) {
         for (int q = 0; q < l.idx().length; q++) {
             if (l.idx()[q] == j) {

@@ -10,12 +10,16 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Fits GIME (Gao et al.): K-means++ init on x/‖x‖, then rounds of { Ψ-step: Adam on (φ, log τ) with Θ fixed,
- * minimising J = mean_i Σ_k p(k|x_i)·L_k(i), first unmasked, then with φ_k masked to its top-s entries;
- * Θ-step: per group, weighted sparse regression with at most s features on all neighbourhoods, weights
- * p(k|x_i) }. Every round (and the initial clustering) is scored by generalized fidelity on the validation
- * split; the best one is kept. Several restarts (different k-means++ seeds) run, the best on validation wins.
- * Deterministic for a seed; uses all cores through parallel streams.
+ * Fits GIME (Gao et al.). Each restart starts from hard groups found by k-means on one of three views of the
+ * training instances, in turn: the directions x/‖x‖ (the paper's init), the instances' local explanations
+ * (least-squares coefficients on each instance's own neighbourhood, ETC-style), and both side by side; a group's
+ * region starts at its members' mean direction (top-s masked) and its explanation is fitted on its members. Then
+ * rounds of { Ψ-step: Adam on (φ, log τ) with Θ fixed, minimising J = mean_i Σ_k p(k|x_i)·L_k(i), first unmasked,
+ * then with φ_k masked to its top-s entries; Θ-step: per group, weighted sparse regression with at most s features
+ * on all neighbourhoods, weights p(k|x_i) }. A restart ends when a round lowers J by less than
+ * {@link #CONVERGED} of its best, after {@code patience} rounds without a validation gain, or after {@code rounds}.
+ * Every round (and the initial groups) is scored by generalized fidelity on the validation split; the best one over
+ * all restarts is kept. Deterministic for a seed; uses all cores through parallel streams.
  */
 public final class GimeFitter {
     /** Hyperparameters. */
@@ -44,6 +48,9 @@ public final class GimeFitter {
     public record Result(GroupModel model, double validationRmse, int restart, int round, List<Round> rounds,
                          double seconds) {
     }
+
+    /** A restart stops once a round lowers the training objective by less than this share of its best. */
+    static final double CONVERGED = 0.01;
 
     private final FitProblem pb;
     private final Params prm;
@@ -94,23 +101,29 @@ public final class GimeFitter {
 
     private Result fitOnce(int restart, List<Round> log) {
         long seed = prm.seed() * 1_000_003L + restart * 7919L + 17;
-        KMeans km = KMeans.fit(u, kk, 50, seed);
+        int[] init = initialGroups(restart, seed);
         double[][] p = new double[n][kk];
+        double[][] phi = new double[kk][d];
+        int[] size = new int[kk];
         for (int i = 0; i < n; i++) {
-            p[i][km.assignment[i]] = 1.0;
+            p[i][init[i]] = 1.0;
+            size[init[i]]++;
+            for (int q = u.ptr[i]; q < u.ptr[i + 1]; q++) {
+                phi[init[i]][u.col[q]] += u.val[q];
+            }
         }
         Linear[] theta = thetaStep(p);
-        double[][] phi = new double[kk][];
         for (int k = 0; k < kk; k++) {
-            phi[k] = km.centers[k].clone();
+            for (int j = 0; j < d; j++) {
+                phi[k][j] /= Math.max(1, size[k]);
+            }
             mask(phi[k], prm.regionS());
             if (norm(phi[k]) == 0) {
                 phi[k] = u.denseRow(new SplittableRandom(seed + k).nextInt(n));
             }
         }
         double tau = prm.tauInit();
-        // With hard k-means groups, the initial model assigns by the (masked) centroid directions with a
-        // concentration large enough to be decisive.
+        // Round 0: the initial groups' explanations, regions at the groups' mean (masked) directions.
         GroupModel current = new GroupModel(tau, copy(phi), theta);
         double val = pb.validationRmse(current, null);
         double obj = objective(phi, tau, losses(theta));
@@ -118,6 +131,7 @@ public final class GimeFitter {
         line(restart, 0, obj, val, tau);
         GroupModel bestModel = current;
         double bestVal = val;
+        double bestObj = obj;
         int bestRound = 0;
         int since = 0;
         double[] logTau = {Math.log(tau)};
@@ -132,6 +146,8 @@ public final class GimeFitter {
             obj = objective(phi, tau, losses(theta));
             log.add(new Round(restart, round, obj, val, tau));
             line(restart, round, obj, val, tau);
+            boolean stalled = obj > bestObj * (1 - CONVERGED);
+            bestObj = Math.min(bestObj, obj);
             if (val < bestVal - 1e-9) {
                 bestVal = val;
                 bestModel = current;
@@ -140,8 +156,36 @@ public final class GimeFitter {
             } else if (++since >= prm.patience()) {
                 break;
             }
+            if (stalled) { // converged: further rounds only reshuffle boundary instances
+                break;
+            }
         }
         return new Result(bestModel, bestVal, restart, bestRound, log, 0);
+    }
+
+    /**
+     * The initial hard groups of a restart, by k-means on one of three views of the training instances, in turn:
+     * the directions x/‖x‖ (the paper's), the instances' local explanations (ETC-style: least-squares coefficients
+     * on each instance's own neighbourhood), and both side by side. Without per-instance normal equations (wide or
+     * text data) every restart uses the directions.
+     */
+    int[] initialGroups(int restart, long seed) {
+        int view = instanceGrams == null ? 0 : restart % 3;
+        if (view == 0) {
+            return KMeans.fit(u, kk, 50, seed).assignment;
+        }
+        int[] all = SparseRegression.allCols(d);
+        double[][] feat = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double[] beta = instanceGrams[i].solve(all, d, 1e-6, null);
+            if (view == 1) {
+                feat[i] = Arrays.copyOf(beta, d);
+            } else {
+                feat[i] = Arrays.copyOf(u.denseRow(i), 2 * d);
+                System.arraycopy(beta, 0, feat[i], d, d);
+            }
+        }
+        return KMeans.fit(Rows.dense(feat, feat[0].length), kk, 50, seed).assignment;
     }
 
     private void line(int restart, int round, double obj, double val, double tau) {
@@ -180,7 +224,7 @@ public final class GimeFitter {
             }
             double sum = 0;
             for (int k = 0; k < kk; k++) {
-                p[i][k] = Math.exp(p[i][k] - max);
+                p[i][k] = softExp(p[i][k] - max);
                 sum += p[i][k];
             }
             for (int k = 0; k < kk; k++) {
@@ -283,7 +327,7 @@ public final class GimeFitter {
                     }
                     double sum = 0;
                     for (int k = 0; k < kk; k++) {
-                        pr[k] = Math.exp(pr[k] - max);
+                        pr[k] = softExp(pr[k] - max);
                         sum += pr[k];
                     }
                     double lbar = 0;
@@ -341,6 +385,11 @@ public final class GimeFitter {
                 mask(phi[k], prm.regionS());
             }
         }
+    }
+
+    /** exp(a) for a ≤ 0, flushed to zero below e^-40 (a posterior that small changes nothing, and is costly). */
+    private static double softExp(double a) {
+        return a < -40 ? 0 : Math.exp(a);
     }
 
     /** Keeps the top-s entries of |v| (zeroes the rest); returns the mask. */
