@@ -386,6 +386,10 @@ final class DemoCommand implements Callable<Integer> {
         s.put("latency_ms_max", stats.percentile(1.0));
         s.put("warm_up_events", WARM_UP_EVENTS);
         s.put("routed_l2e", stats.routedCount());
+        s.put("events_l2e", stats.l2eCount());
+        s.put("l2e_explainer", bundle.model().l2e() == null ? null : bundle.model().l2e().version());
+        s.put("l2e_teacher", bundle.model().l2e() == null ? null : bundle.model().l2e().teacher());
+        s.put("l2e_example", stats.lastL2eExplained());
         s.put("malformed_sent", stats.malformedIn.get());
         s.put("fidelity_rmse", stats.fidelity());
         s.put("fidelity_windows", stats.fidelityWindows());

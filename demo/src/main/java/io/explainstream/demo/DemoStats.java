@@ -42,6 +42,7 @@ final class DemoStats {
     final AtomicLong malformedIn = new AtomicLong();
     private long explained;
     private long explainedL2e;
+    private Map<String, Object> lastL2e;
     private long routedL2e;
     private long dlq;
     private long lag = -1;
@@ -127,6 +128,7 @@ final class DemoStats {
             explained++;
             if (e.getExplanation().getSource() == ExplanationSource.L2E) {
                 explainedL2e++;
+                lastL2e = view;
             }
             if (e.getRouting() != RoutingReason.NONE) {
                 routedL2e++;
@@ -166,6 +168,11 @@ final class DemoStats {
             }
         }
         broadcast("dlq", view);
+    }
+
+    /** The last event explained by L2E (its dashboard view), or null. */
+    synchronized Map<String, Object> lastL2eExplained() {
+        return lastL2e;
     }
 
     synchronized void lag(long value) {

@@ -89,7 +89,20 @@ class DemoIT {
         assertTrue(s.path("events_dlq").asLong() > 0, "malformed records reach the DLQ");
         assertTrue(s.path("fidelity_windows").asLong() > 0, "the dashboard reads the app's fidelity windows: " + s);
         double l2e = s.path("l2e_share").asDouble();
-        assertTrue(l2e >= 0 && l2e < 1, "the L2E share is a share: " + s);
+        assertTrue(l2e > 0 && l2e < 0.5, "some, not most, events are explained by L2E: " + s);
+        assertTrue(s.path("l2e_explainer").asText().startsWith("l2e-"), "a trained L2E explainer: " + s);
+        assertEquals("lime", s.path("l2e_teacher").asText(), "distilled from LIME by the trainer: " + s);
+        assertEquals(s.path("l2e_explainer").asText(), s.path("l2e_example").path("explainer").asText());
+        JsonNode example = s.path("l2e_example");
+        assertEquals("L2E", example.path("source").asText(), s.toString());
+        assertTrue(example.path("features").size() > 0, "the L2E explanation names features: " + example);
+        List<String> wineFeatures = List.of("fixed acidity", "volatile acidity", "citric acid", "residual sugar",
+                "chlorides", "free sulfur dioxide", "total sulfur dioxide", "density", "pH", "sulphates", "alcohol");
+        for (JsonNode f : example.path("features")) {
+            assertTrue(wineFeatures.contains(f.path("name").asText()), "a wine feature: " + f);
+            assertTrue(List.of("HIGH_NEGATIVE", "LOW_NEGATIVE", "NEUTRAL", "LOW_POSITIVE", "HIGH_POSITIVE")
+                    .contains(f.path("label").asText()), "a label: " + f);
+        }
         assertTrue(s.path("latency_ms_p99").asLong() < 500, "p99 latency below 500 ms at the default rate: " + s);
         assertTrue(s.path("latency_ms_p50").asLong() <= s.path("latency_ms_p99").asLong());
         assertNothingLeft(children, true);

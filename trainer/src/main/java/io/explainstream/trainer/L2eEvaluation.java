@@ -98,6 +98,8 @@ final class L2eEvaluation {
         r.put("iou", iou(x, l2eLabels, nn));
         r.put("teacher_iou", iou(x, teacherLabels, nn));
         r.put("label_agreement_with_teacher", sameLabels(l2eLabels, teacherLabels));
+        r.put("high_positive_per_instance", count(l2eLabels, Label.HIGH_POSITIVE) / (double) x.n);
+        r.put("teacher_high_positive_per_instance", count(teacherLabels, Label.HIGH_POSITIVE) / (double) x.n);
         r.put("ms_per_explanation", batchedMs);
         r.put("ms_per_explanation_one_at_a_time", singleMs);
         r.put("teacher_ms_per_explanation", teacherMs);
@@ -233,6 +235,10 @@ final class L2eEvaluation {
             }
         }
         return s;
+    }
+
+    private static long count(Label[] labels, Label l) {
+        return java.util.Arrays.stream(labels).filter(x -> x == l).count();
     }
 
     private static double sameLabels(Label[] a, Label[] b) {
