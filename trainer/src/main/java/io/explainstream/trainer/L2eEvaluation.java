@@ -34,10 +34,14 @@ final class L2eEvaluation {
 
     private static Label[] labels(Rows x, L2eOnnx.Output out) {
         Label[] l = new Label[x.val.length];
+        Label[] row = new Label[x.d];
         for (int i = 0; i < x.n; i++) {
-            for (int p = x.ptr[i]; p < x.ptr[i + 1]; p++) {
-                l[p] = out.label(i, x.col[p]);
-            }
+            int from = x.ptr[i];
+            int base = i * x.d;
+            io.explainstream.explain.LabelDecoder.decode(
+                    (f, k) -> out.logits()[(base + x.col[from + f]) * 5 + k],
+                    x.nnz(i), row);
+            System.arraycopy(row, 0, l, from, x.nnz(i));
         }
         return l;
     }
@@ -58,7 +62,7 @@ final class L2eEvaluation {
         try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, L2eFitting.threads())) {
             model.explain(x, f);
             long tb = System.nanoTime();
-            l2eLabels = labels(x, model.explain(x, f));
+            l2eLabels = labels(x, model.explain(x, f, true));
             batchedMs = (System.nanoTime() - tb) / 1e6 / x.n;
             Rows few = x.select(L2eFitting.firstRows(x.n, s.speedInstances(), ex.seed + 42));
             double[] fFew = ex.fz(few);
@@ -100,6 +104,8 @@ final class L2eEvaluation {
         r.put("label_agreement_with_teacher", sameLabels(l2eLabels, teacherLabels));
         r.put("high_positive_per_instance", count(l2eLabels, Label.HIGH_POSITIVE) / (double) x.n);
         r.put("teacher_high_positive_per_instance", count(teacherLabels, Label.HIGH_POSITIVE) / (double) x.n);
+        r.put("without_high_positive", without(x, l2eLabels, Label.HIGH_POSITIVE));
+        r.put("teacher_without_high_positive", without(x, teacherLabels, Label.HIGH_POSITIVE));
         r.put("ms_per_explanation", batchedMs);
         r.put("ms_per_explanation_one_at_a_time", singleMs);
         r.put("teacher_ms_per_explanation", teacherMs);
@@ -235,6 +241,18 @@ final class L2eEvaluation {
             }
         }
         return s;
+    }
+
+    private static double without(Rows x, Label[] labels, Label l) {
+        int none = 0;
+        for (int i = 0; i < x.n; i++) {
+            boolean found = false;
+            for (int p = x.ptr[i]; p < x.ptr[i + 1] && !found; p++) {
+                found = labels[p] == l;
+            }
+            none += found ? 0 : 1;
+        }
+        return none / (double) x.n;
     }
 
     private static long count(Label[] labels, Label l) {
