@@ -191,6 +191,12 @@ public final class BundleValidator {
         text("l2e.inputFeatures", l.inputFeatures());
         text("l2e.inputPrediction", l.inputPrediction());
         text("l2e.outputScores", l.outputScores());
+        if (l.inputIndices() != null) {
+            text("l2e.inputIndices", l.inputIndices());
+            if (l.inputIndices().equals(l.inputFeatures()) || l.inputIndices().equals(l.inputPrediction())) {
+                problem("l2e.inputIndices '" + l.inputIndices() + "' names another input too");
+            }
+        }
         if (directory != null && l.file() != null && !l.file().isEmpty()) {
             Path f = directory.resolve(l.file()).normalize();
             if (!f.startsWith(directory.normalize())) {

@@ -118,4 +118,39 @@ class BundleIoTest {
         List<String> p = BundleValidator.problems(b.withRouting(new RoutingThresholds(0.6, 1.5, 1.5)), null);
         assertTrue(p.contains("routing.l2eShare is 1.5, must be in [0, 1]"), p.toString());
     }
+
+    @Test
+    void shouldRoundTripThePresentLayoutAndReadOldL2eSpecsAsDense() throws IOException {
+        Path onnx = Files.writeString(dir.resolve("model.onnx"), "not really onnx");
+        L2eSpec present = new L2eSpec("l2e.onnx", "l2e-2", "lime", "features", "prediction", "scores", "labels",
+                "indices");
+        assertTrue(present.presentLayout());
+        BundleIo.write(Bundles.valid().withL2e(present), dir.resolve("present"), onnx);
+        assertTrue(Files.readString(dir.resolve("present/bundle.json")).contains("\"inputIndices\" : \"indices\""));
+        assertEquals(present, BundleIo.read(dir.resolve("present")).model().l2e());
+
+        L2eSpec dense = new L2eSpec("l2e.onnx", "l2e-1", "lime", "x", "y", "scores", null);
+        assertEquals(null, dense.inputIndices());
+        String old = BundleIo.toJson(Bundles.valid().withL2e(dense))
+                .replaceAll(",\\s*\"inputIndices\"\\s*:\\s*null", "");
+        assertTrue(!old.contains("inputIndices") && !old.contains("presentLayout"), old);
+        Files.createDirectories(dir.resolve("old"));
+        Files.writeString(dir.resolve("old/bundle.json"), old);
+        Files.copy(onnx, dir.resolve("old/l2e.onnx"));
+        L2eSpec read = BundleIo.read(dir.resolve("old")).model().l2e();
+        assertEquals(dense, read);
+        assertTrue(!read.presentLayout());
+    }
+
+    @Test
+    void shouldRefuseABlankOrClashingIndicesInput() {
+        List<String> blank = BundleValidator.problems(Bundles.valid().withL2e(
+                new L2eSpec("l2e.onnx", "v", "t", "x", "y", "s", null, " ")), null);
+        assertTrue(blank.contains("l2e.inputIndices is missing or empty"), blank.toString());
+        List<String> clash = BundleValidator.problems(Bundles.valid().withL2e(
+                new L2eSpec("l2e.onnx", "v", "t", "x", "y", "s", null, "x")), null);
+        assertTrue(clash.contains("l2e.inputIndices 'x' names another input too"), clash.toString());
+        assertEquals(List.of(), BundleValidator.problems(Bundles.valid().withL2e(
+                new L2eSpec("l2e.onnx", "v", "t", "x", "y", "s", null, "i")), null));
+    }
 }

@@ -21,7 +21,12 @@ import java.util.List;
  * {@link #expectedLabel(float)}: s ≤ -2 HIGH_NEGATIVE, ≤ -1 LOW_NEGATIVE, ≤ 1 NEUTRAL, ≤ 2 LOW_POSITIVE, else
  * HIGH_POSITIVE (ties at exactly ±1, ±2 go to the earlier label; keep test scores away from them).
  *
- * <p>IR version 8, default-domain opset 13; batch dimension symbolic ("N").
+ * <p>The present-layout linear explainer ({@link L2eSpec} with {@code inputIndices}): inputs {@code x} float[N, L]
+ * (the present features' values), {@code idx} int64[N, L] (their ids) and {@code y} float[N, 1]; output
+ * {@code scores[n, s] = (x[n, s] * w[idx[n, s]]) * y[n]} (Gather of w), the same scores as the dense linear explainer
+ * at the present features, and with labels {@code label_logits} float[N, L, 5] from them as above.
+ *
+ * <p>IR version 8, default-domain opset 13; batch dimension symbolic ("N"), slot dimension symbolic ("L").
  */
 public final class TestOnnxModels {
     public static final String VERSION = "test-linear-1";
@@ -29,6 +34,7 @@ public final class TestOnnxModels {
     public static final String PREDICTION = "y";
     public static final String SCORES = "scores";
     public static final String LABEL_LOGITS = "label_logits";
+    public static final String INDICES = "idx";
     public static final long IR_VERSION = 8;
     public static final long OPSET = 13;
 
@@ -66,16 +72,62 @@ public final class TestOnnxModels {
         g.addNode(node("Mul", "mul_y", List.of("xw", predictionName), scoresName));
         g.addOutput(valueInfo(scoresName, batch, dimension));
         if (withLabels) {
-            g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("axes").setDataType(INT64).addDims(1)
-                    .addInt64Data(2).build());
-            g.addInitializer(floatTensor("slope", LABEL_SLOPE, LABEL_SLOPE.length));
-            g.addInitializer(floatTensor("bias", LABEL_BIAS, LABEL_BIAS.length));
-            g.addNode(node("Unsqueeze", "unsqueeze", List.of(scoresName, "axes"), "s3"));
-            g.addNode(node("Mul", "mul_slope", List.of("s3", "slope"), "s_slope"));
-            g.addNode(node("Add", "add_bias", List.of("s_slope", "bias"), labelsName));
+            addLabelHead(g, scoresName, labelsName);
             g.addOutput(valueInfo(labelsName, batch, dimension, Label.values().length));
         }
         return model(g);
+    }
+
+    /** labels[..., k] = slope[k] * scores[...] + bias[k] (see class doc). */
+    private static void addLabelHead(OnnxMl.GraphProto.Builder g, String scoresName, String labelsName) {
+        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("axes").setDataType(INT64).addDims(1)
+                .addInt64Data(2).build());
+        g.addInitializer(floatTensor("slope", LABEL_SLOPE, LABEL_SLOPE.length));
+        g.addInitializer(floatTensor("bias", LABEL_BIAS, LABEL_BIAS.length));
+        g.addNode(node("Unsqueeze", "unsqueeze", List.of(scoresName, "axes"), "s3"));
+        g.addNode(node("Mul", "mul_slope", List.of("s3", "slope"), "s_slope"));
+        g.addNode(node("Add", "add_bias", List.of("s_slope", "bias"), labelsName));
+    }
+
+    /**
+     * The present-layout linear explainer (see class doc) with the standard names x, idx, y, scores, label_logits.
+     *
+     * @param slots a fixed slot dimension L for x and idx (a model that does not follow the layout, for negative
+     *              tests), or ≤ 0 for the symbolic "L"
+     */
+    public static byte[] presentLinearExplainer(int dimension, float[] weights, boolean withLabels, long slots) {
+        if (weights.length != dimension) {
+            throw new IllegalArgumentException("weights has " + weights.length + " values, dimension is " + dimension);
+        }
+        OnnxMl.TensorShapeProto.Dimension.Builder l = slots > 0
+                ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(slots)
+                : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("L");
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("l2e_test_present_linear");
+        g.addInput(valueInfo(FEATURES, FLOAT, symbol("N"), l));
+        g.addInput(valueInfo(INDICES, INT64, symbol("N"), l));
+        g.addInput(valueInfo(PREDICTION, FLOAT, symbol("N"), fixed(1)));
+        g.addInitializer(floatTensor("w", weights, dimension));
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("gather_w").addInput("w")
+                .addInput(INDICES).addOutput("w_at").build());
+        g.addNode(node("Mul", "mul_w", List.of(FEATURES, "w_at"), "xw"));
+        g.addNode(node("Mul", "mul_y", List.of("xw", PREDICTION), SCORES));
+        g.addOutput(valueInfo(SCORES, FLOAT, symbol("N"), l));
+        if (withLabels) {
+            addLabelHead(g, SCORES, LABEL_LOGITS);
+            g.addOutput(valueInfo(LABEL_LOGITS, FLOAT, symbol("N"), l, fixed(Label.values().length)));
+        }
+        return model(g);
+    }
+
+    /** Writes {@link #presentLinearExplainer} with a symbolic L to {@code file} and returns it. */
+    public static Path writePresentLinearExplainer(Path file, int d, float[] w, boolean withLabels) {
+        return write(file, presentLinearExplainer(d, w, withLabels, -1));
+    }
+
+    /** The spec matching the present-layout linear explainer (inputIndices "idx"). */
+    public static L2eSpec presentSpec(String file, boolean withLabels) {
+        return new L2eSpec(file, VERSION, "none", FEATURES, PREDICTION, SCORES, withLabels ? LABEL_LOGITS : null,
+                INDICES);
     }
 
     /** A linear explainer whose input x is one feature wider than {@code bundleDimension} (negative tests). */
@@ -170,16 +222,31 @@ public final class TestOnnxModels {
 
     /** A float tensor value info; the first dimension is {@code batch}, or the symbol "N" when batch ≤ 0. */
     private static OnnxMl.ValueInfoProto valueInfo(String name, long batch, long... dims) {
+        var all = new OnnxMl.TensorShapeProto.Dimension.Builder[dims.length + 1];
+        all[0] = batch > 0 ? fixed(batch) : symbol("N");
+        for (int k = 0; k < dims.length; k++) {
+            all[k + 1] = fixed(dims[k]);
+        }
+        return valueInfo(name, FLOAT, all);
+    }
+
+    private static OnnxMl.ValueInfoProto valueInfo(String name, int type,
+                                                   OnnxMl.TensorShapeProto.Dimension.Builder... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
-        shape.addDim(batch > 0
-                ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(batch)
-                : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (long d : dims) {
-            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        for (OnnxMl.TensorShapeProto.Dimension.Builder d : dims) {
+            shape.addDim(d);
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name)
                 .setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape)))
+                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
                 .build();
+    }
+
+    private static OnnxMl.TensorShapeProto.Dimension.Builder fixed(long size) {
+        return OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(size);
+    }
+
+    private static OnnxMl.TensorShapeProto.Dimension.Builder symbol(String name) {
+        return OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(name);
     }
 }

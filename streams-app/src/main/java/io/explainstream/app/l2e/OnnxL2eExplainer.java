@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -33,9 +35,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The L2E explainer served by ONNX Runtime: one long-lived {@link OrtSession} on CUDA or CPU (see
- * {@link ProviderChoice}), inputs and outputs named by the bundle's {@link L2eSpec} and checked when the model is
- * opened. Each {@link #explain} call is three timed steps: encode (copy the rows into a reused direct buffer and wrap
- * it as tensors), infer ({@code session.run}) and decode (copy the scores out, argmax the label logits).
+ * {@link ProviderChoice}), inputs and outputs named by the bundle's {@link L2eSpec} and checked, in the spec's layout,
+ * when the model is opened. Each {@link #explain} call is three timed steps: encode (copy the rows into reused direct
+ * buffers and wrap them as tensors), infer ({@code session.run}) and decode (copy the scores out, argmax the label
+ * logits).
+ *
+ * <p>Layouts (see {@link L2eSpec}): the dense layout sends the rows as they are, float[n, d], and reads [n, d]
+ * outputs. The present layout scans each row for its non-zero values, sends their values and feature ids as [n, L]
+ * tensors (L the most non-zeros of a row in the batch, at least 1; shorter rows padded with value 0 and id 0), and
+ * scatters the [n, L] outputs back into the dense result: a zero feature has score 0 and label NEUTRAL, padding slots
+ * are ignored. Its model work and tensors follow the non-zeros; only the scan and the dense result are O(d) per row.
  *
  * <p>Metrics: timers {@code explainstream.l2e.encode}, {@code explainstream.l2e.inference},
  * {@code explainstream.l2e.decode}; distribution summary {@code explainstream.l2e.batch.size}; gauge
@@ -66,6 +75,7 @@ public final class OnnxL2eExplainer implements L2eExplainer {
     private final String providerReason;
     private final Set<String> requestedOutputs;
     private final boolean hasLabels;
+    private final boolean present;
     private final Timer encodeTimer;
     private final Timer inferTimer;
     private final Timer decodeTimer;
@@ -73,6 +83,11 @@ public final class OnnxL2eExplainer implements L2eExplainer {
 
     private FloatBuffer featureBuffer;
     private FloatBuffer predictionBuffer;
+    private LongBuffer indexBuffer;
+    /** Present layout: the non-zeros of the batch, row i's at [slotStart[i], slotStart[i + 1]). */
+    private int[] slotStart = new int[0];
+    private int[] slotFeature = new int[0];
+    private float[] slotValue = new float[0];
     private boolean closed;
 
     private OnnxL2eExplainer(OrtEnvironment env, OrtSession session, String fileName, L2eSpec spec, int dimension,
@@ -85,6 +100,7 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         this.provider = provider;
         this.providerReason = providerReason;
         this.hasLabels = spec.outputLabels() != null;
+        this.present = spec.presentLayout();
         Set<String> outs = new LinkedHashSet<>();
         outs.add(spec.outputScores());
         if (hasLabels) {
@@ -195,8 +211,9 @@ public final class OnnxL2eExplainer implements L2eExplainer {
             closeQuietly(session, file);
             throw new L2eModelException(file + ": could not read the model's inputs/outputs: " + e.getMessage(), e);
         }
-        LOG.info("L2E explainer {} (version {}, teacher {}, d={}, intra-op threads {}) runs on {}: {}",
-                file, spec.version(), spec.teacher(), dimension, intraOpThreads, provider, reason);
+        LOG.info("L2E explainer {} (version {}, teacher {}, d={}, {} layout, intra-op threads {}) runs on {}: {}",
+                file, spec.version(), spec.teacher(), dimension, spec.presentLayout() ? "present" : "dense",
+                intraOpThreads, provider, reason);
         return new OnnxL2eExplainer(env, session, file, spec, dimension, provider, reason,
                 meters != null ? meters : new CompositeMeterRegistry());
     }
@@ -253,6 +270,14 @@ public final class OnnxL2eExplainer implements L2eExplainer {
             throw new L2eModelException(file + ": the bundle's L2E spec names '" + spec.inputFeatures()
                     + "' as both the features and the prediction input");
         }
+        if (spec.inputIndices() != null) {
+            requireName(file, "inputIndices", spec.inputIndices());
+            if (spec.inputIndices().equals(spec.inputFeatures())
+                    || spec.inputIndices().equals(spec.inputPrediction())) {
+                throw new L2eModelException(file + ": the bundle's L2E spec names '" + spec.inputIndices()
+                        + "' as the indices input and as another input");
+            }
+        }
     }
 
     private static void requireName(String file, String field, String value) {
@@ -261,20 +286,14 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         }
     }
 
-    /** Checks names, element types and shapes against the spec; -1 (symbolic) dimensions match anything. */
+    /** Checks names, element types and shapes against the spec's layout; -1 (symbolic) dimensions match anything. */
     private static void validate(OrtSession session, String file, L2eSpec spec, int d) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
-
-        long[] x = floatTensorShape(file, "input", spec.inputFeatures(), inputs);
-        if (x.length != 2) {
-            throw new L2eModelException(file + ": input '" + spec.inputFeatures() + "' has shape "
-                    + Arrays.toString(x) + ", expected [N, " + d + "]");
-        }
-        requireDynamicBatch(file, spec.inputFeatures(), x);
-        if (x[1] >= 0 && x[1] != d) {
-            throw new L2eModelException(file + ": input '" + spec.inputFeatures() + "' has shape "
-                    + Arrays.toString(x) + ", the bundle has " + d + " features");
+        if (spec.presentLayout()) {
+            validatePresent(file, spec, inputs, outputs);
+        } else {
+            validateDense(file, spec, inputs, outputs, d);
         }
 
         long[] y = floatTensorShape(file, "input", spec.inputPrediction(), inputs);
@@ -285,10 +304,28 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         requireDynamicBatch(file, spec.inputPrediction(), y);
 
         for (String name : inputs.keySet()) {
-            if (!name.equals(spec.inputFeatures()) && !name.equals(spec.inputPrediction())) {
+            if (!name.equals(spec.inputFeatures()) && !name.equals(spec.inputPrediction())
+                    && !name.equals(spec.inputIndices())) {
                 throw new L2eModelException(file + ": the model has an input '" + name + "' that the L2E contract "
-                        + "does not feed (only '" + spec.inputFeatures() + "' and '" + spec.inputPrediction() + "')");
+                        + "does not feed (only '" + spec.inputFeatures() + "'"
+                        + (spec.presentLayout() ? ", '" + spec.inputIndices() + "'" : "") + " and '"
+                        + spec.inputPrediction() + "')" + (spec.presentLayout() ? "" : "; a present-layout model "
+                        + "needs the bundle's L2E spec to name its indices input (inputIndices)"));
             }
+        }
+    }
+
+    private static void validateDense(String file, L2eSpec spec, Map<String, NodeInfo> inputs,
+                                      Map<String, NodeInfo> outputs, int d) {
+        long[] x = floatTensorShape(file, "input", spec.inputFeatures(), inputs);
+        if (x.length != 2) {
+            throw new L2eModelException(file + ": input '" + spec.inputFeatures() + "' has shape "
+                    + Arrays.toString(x) + ", expected [N, " + d + "]");
+        }
+        requireDynamicBatch(file, spec.inputFeatures(), x);
+        if (x[1] >= 0 && x[1] != d) {
+            throw new L2eModelException(file + ": input '" + spec.inputFeatures() + "' has shape "
+                    + Arrays.toString(x) + ", the bundle has " + d + " features");
         }
 
         long[] s = floatTensorShape(file, "output", spec.outputScores(), outputs);
@@ -305,7 +342,43 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         }
     }
 
+    /** Present layout: features float and indices int64 [N, L], scores [N, L], labels [N, L, 5]; N and L dynamic. */
+    private static void validatePresent(String file, L2eSpec spec, Map<String, NodeInfo> inputs,
+                                        Map<String, NodeInfo> outputs) {
+        String layout = " (the bundle's L2E spec names inputIndices '" + spec.inputIndices()
+                + "': present layout, N and L dynamic)";
+        long[] x = floatTensorShape(file, "input", spec.inputFeatures(), inputs);
+        requireSlots(file, "input", spec.inputFeatures(), x, 2, layout);
+        requireDynamicBatch(file, spec.inputFeatures(), x);
+        long[] i = tensorShape(file, "input", spec.inputIndices(), inputs, OnnxJavaType.INT64);
+        requireSlots(file, "input", spec.inputIndices(), i, 2, layout);
+        requireDynamicBatch(file, spec.inputIndices(), i);
+        long[] s = floatTensorShape(file, "output", spec.outputScores(), outputs);
+        requireSlots(file, "output", spec.outputScores(), s, 2, layout);
+        if (spec.outputLabels() != null) {
+            long[] l = floatTensorShape(file, "output", spec.outputLabels(), outputs);
+            requireSlots(file, "output", spec.outputLabels(), l, 3, layout);
+            if (l[2] >= 0 && l[2] != LABEL_COUNT) {
+                throw new L2eModelException(file + ": output '" + spec.outputLabels() + "' has shape "
+                        + Arrays.toString(l) + ", expected [N, L, " + LABEL_COUNT + "]" + layout);
+            }
+        }
+    }
+
+    /** A present-layout tensor of the given rank whose second dimension (L) is dynamic. */
+    private static void requireSlots(String file, String kind, String name, long[] shape, int rank, String layout) {
+        if (shape.length != rank || shape[1] >= 0) {
+            throw new L2eModelException(file + ": " + kind + " '" + name + "' has shape " + Arrays.toString(shape)
+                    + ", expected [N, L" + (rank == 3 ? ", " + LABEL_COUNT : "") + "]" + layout);
+        }
+    }
+
     private static long[] floatTensorShape(String file, String kind, String name, Map<String, NodeInfo> infos) {
+        return tensorShape(file, kind, name, infos, OnnxJavaType.FLOAT);
+    }
+
+    private static long[] tensorShape(String file, String kind, String name, Map<String, NodeInfo> infos,
+                                      OnnxJavaType type) {
         NodeInfo info = infos.get(name);
         if (info == null) {
             throw new L2eModelException(file + ": the model has no " + kind + " '" + name + "' (its " + kind + "s: "
@@ -314,9 +387,9 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         if (!(info.getInfo() instanceof TensorInfo tensor)) {
             throw new L2eModelException(file + ": " + kind + " '" + name + "' is not a tensor: " + info.getInfo());
         }
-        if (tensor.type != OnnxJavaType.FLOAT) {
+        if (tensor.type != type) {
             throw new L2eModelException(file + ": " + kind + " '" + name + "' has element type " + tensor.onnxType
-                    + ", expected float32");
+                    + ", expected " + (type == OnnxJavaType.FLOAT ? "float32" : "int64"));
         }
         return tensor.getShape();
     }
@@ -374,16 +447,22 @@ public final class OnnxL2eExplainer implements L2eExplainer {
             return new L2eResult(new float[0][], hasLabels ? new Label[0][] : null, 0, 0, 0);
         }
         long t0 = System.nanoTime();
-        FloatBuffer xb = encodeFeatures(features, n);
+        int width = present ? encodePresent(features, n) : encodeDense(features, n);
         FloatBuffer yb = encodePredictions(predictions, n);
-        try (OnnxTensor xt = OnnxTensor.createTensor(env, xb, new long[]{n, dimension});
+        try (OnnxTensor xt = OnnxTensor.createTensor(env, featureBuffer, new long[]{n, width});
+             OnnxTensor it = present ? OnnxTensor.createTensor(env, indexBuffer, new long[]{n, width}) : null;
              OnnxTensor yt = OnnxTensor.createTensor(env, yb, new long[]{n, 1})) {
-            Map<String, OnnxTensor> inputs = Map.of(spec.inputFeatures(), xt, spec.inputPrediction(), yt);
+            Map<String, OnnxTensor> inputs = new HashMap<>(4);
+            inputs.put(spec.inputFeatures(), xt);
+            inputs.put(spec.inputPrediction(), yt);
+            if (it != null) {
+                inputs.put(spec.inputIndices(), it);
+            }
             long t1 = System.nanoTime();
             try (OrtSession.Result result = session.run(inputs, requestedOutputs)) {
                 long t2 = System.nanoTime();
-                float[][] scores = decodeScores(result, n);
-                Label[][] labels = hasLabels ? decodeLabels(result, n) : null;
+                float[][] scores = decodeScores(result, n, width);
+                Label[][] labels = hasLabels ? decodeLabels(result, n, width) : null;
                 long t3 = System.nanoTime();
                 encodeTimer.record(t1 - t0, TimeUnit.NANOSECONDS);
                 inferTimer.record(t2 - t1, TimeUnit.NANOSECONDS);
@@ -400,21 +479,76 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         }
     }
 
-    private FloatBuffer encodeFeatures(float[][] features, int n) {
-        int need = Math.multiplyExact(n, dimension);
-        featureBuffer = ensureCapacity(featureBuffer, need);
+    /** Dense layout: the rows into {@code featureBuffer} as [n, d]; returns d. */
+    private int encodeDense(float[][] features, int n) {
+        featureBuffer = ensureCapacity(featureBuffer, Math.multiplyExact(n, dimension));
         FloatBuffer b = featureBuffer;
         b.clear();
         for (int i = 0; i < n; i++) {
-            float[] row = features[i];
-            if (row == null || row.length != dimension) {
-                throw new IllegalArgumentException("row " + i + " has " + (row == null ? "no values" : row.length
-                        + " features") + ", the L2E model " + fileName + " expects " + dimension);
-            }
-            b.put(row);
+            b.put(row(features, i));
         }
         b.flip();
-        return b;
+        return dimension;
+    }
+
+    /**
+     * Present layout: collects each row's non-zeros (slot arrays), then writes their values and ids as [n, L] into
+     * {@code featureBuffer} and {@code indexBuffer}, padding with value 0 and id 0; returns L (at least 1).
+     */
+    private int encodePresent(float[][] features, int n) {
+        if (slotStart.length < n + 1) {
+            slotStart = new int[Math.max(n + 1, 2 * slotStart.length)];
+        }
+        int total = 0;
+        int l = 1;
+        for (int i = 0; i < n; i++) {
+            float[] row = row(features, i);
+            if (slotFeature.length < total + dimension) {
+                int capacity = Math.max(total + dimension, 2 * slotFeature.length);
+                slotFeature = Arrays.copyOf(slotFeature, capacity);
+                slotValue = Arrays.copyOf(slotValue, capacity);
+            }
+            slotStart[i] = total;
+            for (int j = 0; j < dimension; j++) {
+                float v = row[j];
+                if (v != 0) {
+                    slotFeature[total] = j;
+                    slotValue[total++] = v;
+                }
+            }
+            l = Math.max(l, total - slotStart[i]);
+        }
+        slotStart[n] = total;
+        int cells = Math.multiplyExact(n, l);
+        featureBuffer = ensureCapacity(featureBuffer, cells);
+        indexBuffer = ensureLongCapacity(indexBuffer, cells);
+        FloatBuffer x = featureBuffer;
+        LongBuffer ids = indexBuffer;
+        x.clear();
+        ids.clear();
+        for (int i = 0; i < n; i++) {
+            int count = slotStart[i + 1] - slotStart[i];
+            for (int k = slotStart[i]; k < slotStart[i + 1]; k++) {
+                x.put(slotValue[k]);
+                ids.put(slotFeature[k]);
+            }
+            for (int s = count; s < l; s++) {
+                x.put(0f);
+                ids.put(0L);
+            }
+        }
+        x.flip();
+        ids.flip();
+        return l;
+    }
+
+    private float[] row(float[][] features, int i) {
+        float[] row = features[i];
+        if (row == null || row.length != dimension) {
+            throw new IllegalArgumentException("row " + i + " has " + (row == null ? "no values" : row.length
+                    + " features") + ", the L2E model " + fileName + " expects " + dimension);
+        }
+        return row;
     }
 
     private FloatBuffer encodePredictions(float[] predictions, int n) {
@@ -436,6 +570,16 @@ public final class OnnxL2eExplainer implements L2eExplainer {
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    private static LongBuffer ensureLongCapacity(LongBuffer buffer, int longs) {
+        if (buffer != null && buffer.capacity() >= longs) {
+            return buffer;
+        }
+        int capacity = Math.max(longs, buffer == null ? 0 : (int) Math.min(Integer.MAX_VALUE / 8,
+                2L * buffer.capacity()));
+        return ByteBuffer.allocateDirect(Math.multiplyExact(capacity, Long.BYTES))
+                .order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
     private OnnxTensor output(OrtSession.Result result, String name, long[] expectedShape) {
         Optional<OnnxValue> value = result.get(name);
         if (value.isEmpty()) {
@@ -452,23 +596,41 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         return tensor;
     }
 
-    private float[][] decodeScores(OrtSession.Result result, int n) {
-        FloatBuffer fb = output(result, spec.outputScores(), new long[]{n, dimension}).getFloatBuffer();
+    /** The scores, [n, d]; in the present layout slot s of row i is scattered to its feature, the rest stay 0. */
+    private float[][] decodeScores(OrtSession.Result result, int n, int width) {
+        FloatBuffer fb = output(result, spec.outputScores(), new long[]{n, width}).getFloatBuffer();
         float[][] scores = new float[n][dimension];
         for (int i = 0; i < n; i++) {
-            fb.get(scores[i]);
+            if (present) {
+                float[] row = scores[i];
+                int at = i * width - slotStart[i];
+                for (int k = slotStart[i]; k < slotStart[i + 1]; k++) {
+                    row[slotFeature[k]] = fb.get(at + k);
+                }
+            } else {
+                fb.get(scores[i]);
+            }
         }
         return scores;
     }
 
-    private Label[][] decodeLabels(OrtSession.Result result, int n) {
-        FloatBuffer fb = output(result, spec.outputLabels(), new long[]{n, dimension, LABEL_COUNT}).getFloatBuffer();
+    /** The argmax labels, [n, d]; in the present layout features without a slot are NEUTRAL. */
+    private Label[][] decodeLabels(OrtSession.Result result, int n, int width) {
+        FloatBuffer fb = output(result, spec.outputLabels(), new long[]{n, width, LABEL_COUNT}).getFloatBuffer();
         Label[][] labels = new Label[n][dimension];
-        int base = 0;
         for (int i = 0; i < n; i++) {
             Label[] row = labels[i];
-            for (int j = 0; j < dimension; j++, base += LABEL_COUNT) {
-                row[j] = LABELS[argmax(fb, base)];
+            if (present) {
+                Arrays.fill(row, Label.NEUTRAL);
+                int at = i * width - slotStart[i];
+                for (int k = slotStart[i]; k < slotStart[i + 1]; k++) {
+                    row[slotFeature[k]] = LABELS[argmax(fb, (at + k) * LABEL_COUNT)];
+                }
+            } else {
+                int base = i * width * LABEL_COUNT;
+                for (int j = 0; j < dimension; j++, base += LABEL_COUNT) {
+                    row[j] = LABELS[argmax(fb, base)];
+                }
             }
         }
         return labels;
@@ -496,6 +658,7 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         closed = true;
         featureBuffer = null;
         predictionBuffer = null;
+        indexBuffer = null;
         closeQuietly(session, fileName);
     }
 
@@ -520,6 +683,6 @@ public final class OnnxL2eExplainer implements L2eExplainer {
     @Override
     public String toString() {
         return "OnnxL2eExplainer[" + fileName + ", version " + spec.version() + ", d=" + dimension + ", " + provider
-                + (hasLabels ? ", labels" : "") + "]";
+                + (present ? ", present layout" : "") + (hasLabels ? ", labels" : "") + "]";
     }
 }

@@ -23,17 +23,33 @@ import static io.explainstream.trainer.l2e.DistilledExplainer.CHANNELS;
 import static io.explainstream.trainer.l2e.DistilledExplainer.LABELS;
 
 /**
- * Writes a {@link DistilledExplainer} as an ONNX model (IR 8, opset 13) that serves the {@link L2eSpec} contract:
- * inputs {@link #FEATURES} float[N, d] and {@link #PREDICTION} float[N, 1], outputs {@link #SCORES} float[N, d] and
- * {@link #LABELS_OUTPUT} float[N, d, 5] (label logits), N symbolic. The graph is the explainer's formula with MatMul,
- * Add, Mul, Tanh, Reshape, Unsqueeze, Slice and Squeeze. A sparse explainer computes the per-feature part at the
- * present features only (NonZero, Gather, ReduceSum, ScatterND into the constant outputs of absent features), so
- * beyond the context c = tanh(x·E + ...) its cost follows the non-zeros.
- * The version is {@code l2e-} and the first 12 hex digits of the SHA-256 of the weights.
+ * Writes a {@link DistilledExplainer} as an ONNX model (IR 8, opset 13) that serves the {@link L2eSpec} contract, in
+ * one of two {@link Layout}s (N symbolic in both):
+ * <ul>
+ *   <li>{@link Layout#DENSE} (tabular explainers): inputs {@link #FEATURES} float[N, d] and {@link #PREDICTION}
+ *       float[N, 1], outputs {@link #SCORES} float[N, d] and {@link #LABELS_OUTPUT} float[N, d, 5] (label logits).
+ *       The graph is the explainer's formula with MatMul, Add, Mul, Tanh, Reshape, Unsqueeze, Slice and Squeeze. A
+ *       sparse explainer written this way computes the per-feature part at the present features only (NonZero,
+ *       Gather, ReduceSum, ScatterND into the constant outputs of absent features), but its inputs, outputs and
+ *       context c = tanh(x·E + ...) still cost O(d) per row.</li>
+ *   <li>{@link Layout#PRESENT} (the default for sparse explainers): inputs {@link #FEATURES} float[N, L] (the present
+ *       features' values), {@link #INDICES} int64[N, L] (their ids) and {@link #PREDICTION}, outputs {@link #SCORES}
+ *       float[N, L] and {@link #LABELS_OUTPUT} float[N, L, 5] per slot, L symbolic. Every weight is gathered at the
+ *       slots' ids (Gather, Mul, ReduceSum, Pad, Split), so a row costs O(L·C·h):
+ *       <pre>
+ *   c          = tanh(Σ_s x_s·E[id_s] + ŷ·u + b)          (ReduceSum over the slots; padding has x_s = 0)
+ *   o[s, ch]   = x_s·([c, 1]·PA[id_s, ch]) + [c, 1]·QR[id_s, ch]
+ *       </pre>
+ *       with PA[j, ch] = [P[j, ch, :], A[j, ch]] and QR[j, ch] = [Q[j, ch, :], R[j, ch]] (shape [d, C, h+1]): the
+ *       explainer's o[j, ch] = x_j·(c·P[j,ch,:] + A[j,ch]) + c·Q[j,ch,:] + R[j,ch] at j = id_s. A padding slot's
+ *       outputs are those of feature 0 at value 0, which callers ignore.</li>
+ * </ul>
+ * The version is {@code l2e-} and the first 12 hex digits of the SHA-256 of the weights (the same for both layouts).
  */
 public final class OnnxExport {
     public static final String FILE = "l2e.onnx";
     public static final String FEATURES = "features";
+    public static final String INDICES = "indices";
     public static final String PREDICTION = "prediction";
     public static final String SCORES = "scores";
     public static final String LABELS_OUTPUT = "labels";
@@ -43,12 +59,30 @@ public final class OnnxExport {
     private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT.getNumber();
     private static final int INT64 = OnnxMl.TensorProto.DataType.INT64.getNumber();
 
+    /** How the exported model takes its rows; see the class doc and {@link L2eSpec}. */
+    public enum Layout {
+        /** float[N, d] features in, per-feature outputs [N, d, ...]. */
+        DENSE,
+        /** the present features' values and ids [N, L] in, per-slot outputs [N, L, ...]; sparse explainers only. */
+        PRESENT;
+
+        /** The layout {@link #write(DistilledExplainer, String, Path)} uses: PRESENT when sparse, else DENSE. */
+        public static Layout of(DistilledExplainer m) {
+            return m.sparse() ? PRESENT : DENSE;
+        }
+    }
+
     private OnnxExport() {
     }
 
-    /** Writes {@code dir/l2e.onnx} (folders created) and returns the spec naming it. */
+    /** Writes {@code dir/l2e.onnx} in {@link Layout#of the explainer's layout} and returns the spec naming it. */
     public static L2eSpec write(DistilledExplainer m, String teacher, Path dir) {
-        L2eSpec spec = spec(m, teacher);
+        return write(m, teacher, dir, Layout.of(m));
+    }
+
+    /** Writes {@code dir/l2e.onnx} (folders created) in the given layout and returns the spec naming it. */
+    public static L2eSpec write(DistilledExplainer m, String teacher, Path dir, Layout layout) {
+        L2eSpec spec = spec(m, teacher, layout);
         Path file = dir.resolve(FILE);
         try {
             Files.createDirectories(dir);
@@ -61,12 +95,27 @@ public final class OnnxExport {
         return spec;
     }
 
-    /** The spec of the exported model: file {@link #FILE}, {@link #version}, the given teacher, the names above. */
+    /** The spec of the model exported in {@link Layout#of the explainer's layout}. */
     public static L2eSpec spec(DistilledExplainer m, String teacher) {
+        return spec(m, teacher, Layout.of(m));
+    }
+
+    /**
+     * The spec of the exported model: file {@link #FILE}, {@link #version}, the given teacher, the names above, and
+     * {@code inputIndices} = {@link #INDICES} for the present layout (null for the dense one).
+     *
+     * @throws IllegalArgumentException no teacher name, or the present layout for a dense (tabular) explainer
+     */
+    public static L2eSpec spec(DistilledExplainer m, String teacher, Layout layout) {
         if (teacher == null || teacher.isBlank()) {
             throw new IllegalArgumentException("teacher name is required");
         }
-        return new L2eSpec(FILE, version(m), teacher, FEATURES, PREDICTION, SCORES, LABELS_OUTPUT);
+        if (layout == Layout.PRESENT && !m.sparse()) {
+            throw new IllegalArgumentException("the present layout needs a sparse explainer (absent = 0); this one "
+                    + "is dense");
+        }
+        return new L2eSpec(FILE, version(m), teacher, FEATURES, PREDICTION, SCORES, LABELS_OUTPUT,
+                layout == Layout.PRESENT ? INDICES : null);
     }
 
     /** {@code l2e-} and 12 hex digits of the SHA-256 of the shape and weights. */
@@ -84,37 +133,43 @@ public final class OnnxExport {
         }
     }
 
-    /** The ONNX model; {@code spec} supplies the version and teacher recorded in its metadata. */
+    /**
+     * The ONNX model; {@code spec} supplies the layout ({@link L2eSpec#presentLayout()}) and the version and teacher
+     * recorded in its metadata.
+     */
     public static OnnxMl.ModelProto model(DistilledExplainer m, L2eSpec spec) {
         int d = m.d();
         int h = m.hidden();
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("l2e_distilled");
-        g.addInput(valueInfo(FEATURES, FLOAT, d));
-        g.addInput(valueInfo(PREDICTION, FLOAT, 1));
-        g.addInitializer(floats("E", m.e(), d, h));
-        g.addInitializer(floats("U", m.u(), 1, h));
-        g.addInitializer(floats("B", m.b(), h));
-        g.addInitializer(floats("A", m.a(), d, CHANNELS));
-        g.addInitializer(floats("R", m.r(), d, CHANNELS));
-        node(g, "MatMul", "xe", FEATURES, "E");
-        node(g, "MatMul", "yu", PREDICTION, "U");
-        node(g, "Add", "pre0", "xe", "yu");
-        node(g, "Add", "pre", "pre0", "B");
-        node(g, "Tanh", "c", "pre");
-        if (m.sparse()) {
-            presentOnly(g, m);
-        } else {
-            dense(g, m);
+        boolean present = spec.presentLayout();
+        if (present && !m.sparse()) {
+            throw new IllegalArgumentException("the present layout needs a sparse explainer");
         }
-        g.addOutput(valueInfo(SCORES, FLOAT, d));
-        g.addOutput(valueInfo(LABELS_OUTPUT, FLOAT, d, LABELS));
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("l2e_distilled");
+        if (present) {
+            present(g, m);
+        } else {
+            g.addInput(valueInfo(FEATURES, FLOAT, false, d));
+            g.addInput(valueInfo(PREDICTION, FLOAT, false, 1));
+            g.addInitializer(floats("E", m.e(), d, h));
+            g.addInitializer(floats("A", m.a(), d, CHANNELS));
+            g.addInitializer(floats("R", m.r(), d, CHANNELS));
+            node(g, "MatMul", "xe", FEATURES, "E");
+            context(g, m, "xe");
+            if (m.sparse()) {
+                presentOnly(g, m);
+            } else {
+                dense(g, m);
+            }
+            g.addOutput(valueInfo(SCORES, FLOAT, false, d));
+            g.addOutput(valueInfo(LABELS_OUTPUT, FLOAT, false, d, LABELS));
+        }
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("explainstream-trainer")
                 .setProducerVersion("1")
                 .setDomain("io.explainstream")
                 .setDocString("L2E explainer distilled from " + spec.teacher() + " (d=" + d + ", hidden=" + h
-                        + ", sparse=" + m.sparse() + ")")
+                        + ", sparse=" + m.sparse() + ", layout=" + (present ? "present" : "dense") + ")")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g);
         meta(model, "version", spec.version());
@@ -122,9 +177,77 @@ public final class OnnxExport {
         meta(model, "d", Integer.toString(d));
         meta(model, "hidden", Integer.toString(h));
         meta(model, "sparse", Boolean.toString(m.sparse()));
+        meta(model, "layout", present ? "present" : "dense");
         meta(model, "epochs", Integer.toString(m.epochs()));
         meta(model, "best_validation_loss", String.format(Locale.ROOT, "%.6f", m.bestValidationLoss()));
         return model.build();
+    }
+
+    /** c = tanh(xe + ŷ·u + b) as node "c", from the node {@code xe} [N, h]. */
+    private static void context(OnnxMl.GraphProto.Builder g, DistilledExplainer m, String xe) {
+        g.addInitializer(floats("U", m.u(), 1, m.hidden()));
+        g.addInitializer(floats("B", m.b(), m.hidden()));
+        node(g, "MatMul", "yu", PREDICTION, "U");
+        node(g, "Add", "pre0", xe, "yu");
+        node(g, "Add", "pre", "pre0", "B");
+        node(g, "Tanh", "c", "pre");
+    }
+
+    /** The present layout (see the class doc): every weight is gathered at the slots' ids. */
+    private static void present(OnnxMl.GraphProto.Builder g, DistilledExplainer m) {
+        int d = m.d();
+        int h = m.hidden();
+        g.addInput(valueInfo(FEATURES, FLOAT, true));
+        g.addInput(valueInfo(INDICES, INT64, true));
+        g.addInput(valueInfo(PREDICTION, FLOAT, false, 1));
+        g.addInitializer(floats("E", m.e(), d, h));
+        g.addInitializer(floats("PA", withBias(m.p(), m.a(), d, h), d, CHANNELS, h + 1));
+        g.addInitializer(floats("QR", withBias(m.q(), m.r(), d, h), d, CHANNELS, h + 1));
+        g.addInitializer(longs("axis1", 1));
+        g.addInitializer(longs("axis2", 2));
+        g.addInitializer(longs("axis3", 3));
+        g.addInitializer(longs("axes12", 1, 2));
+        g.addInitializer(longs("pad_one", 0, 0, 0, 1));
+        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("one").setDataType(FLOAT).addFloatData(1f).build());
+        g.addInitializer(longs("split_5_1", LABELS, CHANNELS - LABELS));
+        node(g, "Unsqueeze", "x3", FEATURES, "axis2");                       // [N, L, 1]
+        gather(g, "e_at", "E", INDICES, 0);
+        node(g, "Mul", "xe_terms", "e_at", "x3");
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceSum").setName("xe").addInput("xe_terms")
+                .addInput("axis1").addOutput("xe").addAttribute(intAttribute("keepdims", 0)));
+        context(g, m, "xe");                                                 // c [N, h]
+        node(g, "Pad", "c1", "c", "pad_one", "one");
+        node(g, "Unsqueeze", "c4", "c1", "axes12");                          // [c, 1] as [N, 1, 1, h+1]
+        gather(g, "pa_at", "PA", INDICES, 0);                                // [N, L, C, h+1]
+        node(g, "Mul", "pa_terms", "c4", "pa_at");
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceSum").setName("pa").addInput("pa_terms")
+                .addInput("axis3").addOutput("pa").addAttribute(intAttribute("keepdims", 0)));
+        gather(g, "qr_at", "QR", INDICES, 0);
+        node(g, "Mul", "qr_terms", "c4", "qr_at");
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceSum").setName("qr").addInput("qr_terms")
+                .addInput("axis3").addOutput("qr").addAttribute(intAttribute("keepdims", 0)));
+        node(g, "Mul", "xpa", "x3", "pa");
+        node(g, "Add", "out", "xpa", "qr");                                  // [N, L, C]
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Split").setName("split").addInput("out")
+                .addInput("split_5_1").addOutput(LABELS_OUTPUT).addOutput("score3")
+                .addAttribute(intAttribute("axis", 2)));
+        node(g, "Squeeze", SCORES, "score3", "axis2");
+        g.addOutput(valueInfo(SCORES, FLOAT, true));
+        g.addOutput(valueInfo(LABELS_OUTPUT, FLOAT, true, LABELS));
+    }
+
+    /** [d, C, h+1]: W[j, ch, k] = P[j, ch, k] for k &lt; h, bias[j, ch] for k = h. */
+    private static float[] withBias(float[] p, float[] bias, int d, int h) {
+        float[] w = new float[d * (h + 1) * CHANNELS];
+        for (int j = 0; j < d; j++) {
+            for (int ch = 0; ch < CHANNELS; ch++) {
+                for (int k = 0; k < h; k++) {
+                    w[(j * CHANNELS + ch) * (h + 1) + k] = p[(j * CHANNELS + ch) * h + k];
+                }
+                w[(j * CHANNELS + ch) * (h + 1) + h] = bias[j * CHANNELS + ch];
+            }
+        }
+        return w;
     }
 
     private static void dense(OnnxMl.GraphProto.Builder g, DistilledExplainer m) {
@@ -164,7 +287,6 @@ public final class OnnxExport {
         g.addInitializer(floats("Q", m.q(), d, CHANNELS, h));
         g.addInitializer(floats("absent_logits", absent, LABELS));
         g.addInitializer(longs("labels_dim", LABELS));
-        g.addInitializer(longs("axis0", 0));
         g.addInitializer(longs("axis1", 1));
         g.addInitializer(longs("axis2", 2));
         g.addInitializer(longs("at0", 0));
@@ -268,9 +390,13 @@ public final class OnnxExport {
         return t.build();
     }
 
-    private static OnnxMl.ValueInfoProto valueInfo(String name, int type, long... dims) {
+    /** A tensor [N, dims...], or [N, L, dims...] with {@code slots}; N and L symbolic. */
+    private static OnnxMl.ValueInfoProto valueInfo(String name, int type, boolean slots, long... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        if (slots) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("L"));
+        }
         for (long dim : dims) {
             shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(dim));
         }
