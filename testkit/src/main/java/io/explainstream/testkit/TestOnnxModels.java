@@ -3,6 +3,7 @@ package io.explainstream.testkit;
 import ai.onnx.proto.OnnxMl;
 import io.explainstream.bundle.L2eSpec;
 import io.explainstream.explain.Label;
+import io.explainstream.explain.LabelDecoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -184,6 +185,31 @@ public final class TestOnnxModels {
             return Label.LOW_POSITIVE;
         }
         return Label.HIGH_POSITIVE;
+    }
+
+    /**
+     * The labels the served explainer decodes from the linear explainer's logits for one row: the argmax
+     * ({@link #expectedLabel(float)}) kept to the labelling rule's structure by {@link LabelDecoder}; features with
+     * {@code x[j] == 0} are left out (NEUTRAL), as in the present layout.
+     */
+    public static Label[] expectedLabels(float[] scores, float[] x) {
+        int[] at = new int[scores.length];
+        int n = 0;
+        for (int j = 0; j < scores.length; j++) {
+            if (x == null || x[j] != 0) {
+                at[n++] = j;
+            }
+        }
+        float[] slope = {-2, -1, 0, 1, 2};
+        float[] bias = {-3, -1, 0, -1, -3};
+        Label[] decoded = new Label[n];
+        LabelDecoder.decode((f, k) -> slope[k] * scores[at[f]] + bias[k], n, decoded);
+        Label[] out = new Label[scores.length];
+        java.util.Arrays.fill(out, Label.NEUTRAL);
+        for (int f = 0; f < n; f++) {
+            out[at[f]] = decoded[f];
+        }
+        return out;
     }
 
     public static float[] ones(int d) {

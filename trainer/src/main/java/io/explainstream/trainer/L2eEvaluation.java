@@ -34,14 +34,10 @@ final class L2eEvaluation {
 
     private static Label[] labels(Rows x, L2eOnnx.Output out) {
         Label[] l = new Label[x.val.length];
-        Label[] row = new Label[x.d];
         for (int i = 0; i < x.n; i++) {
-            int from = x.ptr[i];
-            int base = i * x.d;
-            io.explainstream.explain.LabelDecoder.decode(
-                    (f, k) -> out.logits()[(base + x.col[from + f]) * 5 + k],
-                    x.nnz(i), row);
-            System.arraycopy(row, 0, l, from, x.nnz(i));
+            for (int p = x.ptr[i]; p < x.ptr[i + 1]; p++) {
+                l[p] = out.label(i, x.col[p]);
+            }
         }
         return l;
     }
@@ -62,7 +58,7 @@ final class L2eEvaluation {
         try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, L2eFitting.threads())) {
             model.explain(x, f);
             long tb = System.nanoTime();
-            l2eLabels = labels(x, model.explain(x, f, true));
+            l2eLabels = labels(x, model.explain(x, f));
             batchedMs = (System.nanoTime() - tb) / 1e6 / x.n;
             Rows few = x.select(L2eFitting.firstRows(x.n, s.speedInstances(), ex.seed + 42));
             double[] fFew = ex.fz(few);

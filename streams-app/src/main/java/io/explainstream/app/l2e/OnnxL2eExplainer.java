@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.explainstream.bundle.L2eSpec;
 import io.explainstream.explain.Label;
+import io.explainstream.explain.LabelDecoder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -614,7 +615,10 @@ public final class OnnxL2eExplainer implements L2eExplainer {
         return scores;
     }
 
-    /** The argmax labels, [n, d]; in the present layout features without a slot are NEUTRAL. */
+    /**
+     * The labels, [n, d], decoded by {@link LabelDecoder} (argmax, keeping the labelling rule's HIGH labels); in the
+     * present layout features without a slot are NEUTRAL.
+     */
     private Label[][] decodeLabels(OrtSession.Result result, int n, int width) {
         FloatBuffer fb = output(result, spec.outputLabels(), new long[]{n, width, LABEL_COUNT}).getFloatBuffer();
         Label[][] labels = new Label[n][dimension];
@@ -622,33 +626,21 @@ public final class OnnxL2eExplainer implements L2eExplainer {
             Label[] row = labels[i];
             if (present) {
                 Arrays.fill(row, Label.NEUTRAL);
-                int at = i * width - slotStart[i];
-                for (int k = slotStart[i]; k < slotStart[i + 1]; k++) {
-                    row[slotFeature[k]] = LABELS[argmax(fb, (at + k) * LABEL_COUNT)];
+                int first = i * width;
+                int count = slotStart[i + 1] - slotStart[i];
+                Label[] slots = new Label[count];
+                LabelDecoder.decode((f, c) -> fb.get((first + f) * LABEL_COUNT + c), count, slots);
+                for (int f = 0; f < count; f++) {
+                    row[slotFeature[slotStart[i] + f]] = slots[f];
                 }
             } else {
                 int base = i * width * LABEL_COUNT;
-                for (int j = 0; j < dimension; j++, base += LABEL_COUNT) {
-                    row[j] = LABELS[argmax(fb, base)];
-                }
+                LabelDecoder.decode((f, c) -> fb.get(base + f * LABEL_COUNT + c), dimension, row);
             }
         }
         return labels;
     }
 
-    /** Index of the largest of the 5 logits at {@code base}; first wins ties; NaNs never win (all NaN: NEUTRAL). */
-    static int argmax(FloatBuffer logits, int base) {
-        int best = -1;
-        float bestValue = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < LABEL_COUNT; k++) {
-            float v = logits.get(base + k);
-            if (!Float.isNaN(v) && (best < 0 || v > bestValue)) {
-                best = k;
-                bestValue = v;
-            }
-        }
-        return best < 0 ? Label.NEUTRAL.ordinal() : best;
-    }
 
     @Override
     public synchronized void close() {

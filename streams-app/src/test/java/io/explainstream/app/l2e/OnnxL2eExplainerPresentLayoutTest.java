@@ -81,6 +81,7 @@ class OnnxL2eExplainerPresentLayoutTest {
         assertEquals(n, r.size());
         for (int i = 0; i < n; i++) {
             float[] expected = TestOnnxModels.expectedScores(x[i], W, y[i]);
+            Label[] labels = TestOnnxModels.expectedLabels(expected, x[i]);
             for (int j = 0; j < D; j++) {
                 float s = r.scores()[i][j];
                 if (x[i][j] == 0) {
@@ -92,7 +93,7 @@ class OnnxL2eExplainerPresentLayoutTest {
                 }
                 assertEquals(expected[j], s, 1e-6f, "row " + i + " feature " + j);
                 if (r.labels() != null && !nearLabelBoundary(s)) {
-                    assertEquals(TestOnnxModels.expectedLabel(s), r.labels()[i][j], "row " + i + " feature " + j);
+                    assertEquals(labels[j], r.labels()[i][j], "row " + i + " feature " + j);
                 }
             }
         }
@@ -117,7 +118,8 @@ class OnnxL2eExplainerPresentLayoutTest {
         float[] y = new float[xs.length];
         for (int i = 0; i < xs.length; i++) {
             x[i][0] = xs[i];
-            x[i][4] = 0.5f;
+            x[i][2] = 3f;
+            x[i][1] = 3f;
             y[i] = 1f;
         }
         Path dense = TestOnnxModels.writeLinearExplainer(dir.resolve("dense.onnx"), D, W, true);
@@ -128,7 +130,8 @@ class OnnxL2eExplainerPresentLayoutTest {
             L2eResult ref = reference.explain(x, y, xs.length);
             for (int i = 0; i < xs.length; i++) {
                 assertEquals(Label.values()[i], r.labels()[i][0], "score " + r.scores()[i][0]);
-                assertEquals(Label.LOW_POSITIVE, r.labels()[i][4]);
+                assertEquals(Label.HIGH_POSITIVE, r.labels()[i][2], "score 6");
+                assertEquals(Label.HIGH_NEGATIVE, r.labels()[i][1], "score -3.75");
                 assertArrayEquals(ref.scores()[i], r.scores()[i], 0f);
                 assertArrayEquals(ref.labels()[i], r.labels()[i]);
             }

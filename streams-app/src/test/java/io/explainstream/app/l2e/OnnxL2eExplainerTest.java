@@ -86,9 +86,10 @@ class OnnxL2eExplainerTest {
                 float[] expected = TestOnnxModels.expectedScores(x[i], W, y[i]);
                 assertArrayEquals(expected, r.scores()[i], 1e-6f, "row " + i);
                 assertEquals(D, r.labels()[i].length);
+                Label[] labels = TestOnnxModels.expectedLabels(expected, null);
                 for (int j = 0; j < D; j++) {
                     if (!nearLabelBoundary(expected[j])) {
-                        assertEquals(TestOnnxModels.expectedLabel(expected[j]), r.labels()[i][j],
+                        assertEquals(labels[j], r.labels()[i][j],
                                 "row " + i + " feature " + j + " score " + expected[j]);
                         labelled++;
                     }
@@ -102,18 +103,23 @@ class OnnxL2eExplainerTest {
 
     @Test
     void everyLabelIsReachable() {
-        // feature 0 has weight 0.5, y = 1: scores -3, -1.5, 0, 1.5, 3 → one of each label
+        // feature 0 has weight 0.5, y = 1: scores -3, -1.5, 0, 1.5, 3 → one of each label, next to a HIGH_POSITIVE
+        // (feature 2: 6) and a HIGH_NEGATIVE (feature 1: -3.75), so the decoder promotes nothing
         float[] xs = {-6f, -3f, 0f, 3f, 6f};
         float[][] x = new float[xs.length][D];
         float[] y = new float[xs.length];
         for (int i = 0; i < xs.length; i++) {
             x[i][0] = xs[i];
+            x[i][2] = 3f;
+            x[i][1] = 3f;
             y[i] = 1f;
         }
         try (OnnxL2eExplainer explainer = openCpu(true)) {
             L2eResult r = explainer.explain(x, y, xs.length);
             for (int i = 0; i < xs.length; i++) {
                 assertEquals(Label.values()[i], r.labels()[i][0], "score " + r.scores()[i][0]);
+                assertEquals(Label.HIGH_POSITIVE, r.labels()[i][2], "score 6");
+                assertEquals(Label.HIGH_NEGATIVE, r.labels()[i][1], "score -3.75");
                 assertEquals(Label.NEUTRAL, r.labels()[i][3], "zero score");
             }
         }

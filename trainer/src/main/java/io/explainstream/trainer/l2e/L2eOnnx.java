@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.explainstream.bundle.L2eSpec;
 import io.explainstream.explain.Label;
+import io.explainstream.explain.LabelDecoder;
 import io.explainstream.trainer.data.DataException;
 import io.explainstream.trainer.data.Rows;
 
@@ -63,6 +64,7 @@ public final class L2eOnnx implements AutoCloseable {
     private FloatBuffer features;
     private LongBuffer indices;
     private FloatBuffer scoresOut;
+    private Label[] rowLabels = new Label[64];
     private FloatBuffer labelsOut;
 
     /**
@@ -284,13 +286,26 @@ public final class L2eOnnx implements AutoCloseable {
             if (labels != null) {
                 Arrays.fill(labels, at, at + d, (byte) NEUTRAL);
             }
-            for (int k = x.ptr[i]; k < x.ptr[i + 1]; k++) {
-                int j = x.col[k];
-                scores[at + j] = scoresOut.get(in + j);
-                if (labels != null) {
-                    labels[at + j] = (byte) argmax(labelsOut, (in + j) * LABELS);
-                }
+            int first = x.ptr[i];
+            for (int k = first; k < x.ptr[i + 1]; k++) {
+                scores[at + x.col[k]] = scoresOut.get(in + x.col[k]);
             }
+            if (labels != null) {
+                decodeLabels((f, c) -> labelsOut.get((in + x.col[first + f]) * LABELS + c), x.nnz(i),
+                        f -> at + x.col[first + f], labels);
+            }
+        }
+    }
+
+    /** Labels of one row's {@code count} present features ({@link LabelDecoder}), written at {@code target(f)}. */
+    private void decodeLabels(LabelDecoder.Logits rowLogits, int count, java.util.function.IntUnaryOperator target,
+                              byte[] labels) {
+        if (rowLabels.length < count) {
+            rowLabels = new Label[Math.max(count, 2 * rowLabels.length)];
+        }
+        LabelDecoder.decode(rowLogits, count, rowLabels);
+        for (int f = 0; f < count; f++) {
+            labels[target.applyAsInt(f)] = (byte) rowLabels[f].ordinal();
         }
     }
 
@@ -335,21 +350,31 @@ public final class L2eOnnx implements AutoCloseable {
                     logits[j * LABELS + NEUTRAL] = DistilledExplainer.ABSENT_NEUTRAL_LOGIT;
                 }
             }
-            for (int k = x.ptr[i]; k < x.ptr[i + 1]; k++) {
-                if ((float) x.val[k] == 0) {
-                    continue;
-                }
-                int j = at + x.col[k];
+            int first = s;
+            int[] slotCols = slotColumns(x, i);
+            for (int q = 0; q < slotCols.length; q++, s++) {
+                int j = at + slotCols[q];
                 scores[j] = scoresOut.get(s);
-                if (labels != null) {
-                    labels[j] = (byte) argmax(labelsOut, s * LABELS);
-                }
                 if (logits != null) {
                     labelsOut.get(s * LABELS, logits, j * LABELS, LABELS);
                 }
-                s++;
+            }
+            if (labels != null) {
+                decodeLabels((f, c) -> labelsOut.get((first + f) * LABELS + c), slotCols.length,
+                        f -> at + slotCols[f], labels);
             }
         }
+    }
+
+    private static int[] slotColumns(Rows x, int i) {
+        int[] cols = new int[x.nnz(i)];
+        int c = 0;
+        for (int k = x.ptr[i]; k < x.ptr[i + 1]; k++) {
+            if ((float) x.val[k] != 0) {
+                cols[c++] = x.col[k];
+            }
+        }
+        return Arrays.copyOf(cols, c);
     }
 
     private void infer(int n) {
@@ -394,18 +419,6 @@ public final class L2eOnnx implements AutoCloseable {
         return t;
     }
 
-    private static int argmax(FloatBuffer v, int base) {
-        int best = -1;
-        float bestValue = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < LABELS; k++) {
-            float x = v.get(base + k);
-            if (!Float.isNaN(x) && (best < 0 || x > bestValue)) {
-                best = k;
-                bestValue = x;
-            }
-        }
-        return best < 0 ? NEUTRAL : best;
-    }
 
     @Override
     public void close() {
