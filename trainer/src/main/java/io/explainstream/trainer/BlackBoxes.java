@@ -1,6 +1,7 @@
 package io.explainstream.trainer;
 
 import io.explainstream.trainer.blackbox.BlackBox;
+import io.explainstream.trainer.blackbox.MlpBlackBox;
 import io.explainstream.trainer.blackbox.TribuoBlackBoxes;
 import io.explainstream.trainer.data.DataException;
 import io.explainstream.trainer.data.Prepared;
@@ -12,7 +13,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Makes the black box file {@code blackbox.onnx} in a folder: trained here, or a copy of the user's. */
+/**
+ * Makes the black box file {@code blackbox.onnx} in a folder: trained here ({@code svr} and {@code logreg} with
+ * Tribuo, {@code mlp} with {@link MlpBlackBox}, for regression or classification), or a copy of the user's.
+ */
 final class BlackBoxes {
     static final String FILE = "blackbox.onnx";
 
@@ -76,8 +80,24 @@ final class BlackBoxes {
                 prov.put("explained_class", cls);
                 return new Made(target, TribuoBlackBoxes.OUTPUT, t.classColumn(), prov);
             }
-            case "mlp" -> throw new DataException("--black-box mlp is not supported yet; use svr (regression), "
-                    + "logreg (classification) or an ONNX file");
+            case "mlp" -> {
+                boolean classify = prep.data.classification();
+                int[] tr = prep.split.train();
+                int[] va = prep.split.validation();
+                int classes = classify ? prep.data.classLabels().size() : 0;
+                MlpBlackBox.Net net = MlpBlackBox.train(prep.scaled.select(tr), targets(prep, tr, classify),
+                        prep.scaled.select(va), targets(prep, va, classify), classes, seed);
+                TribuoBlackBoxes.Trained t = new TribuoBlackBoxes.Trained(null, "mlp", net.params(),
+                        net.toOnnx(prep.center, prep.scale, prep.target.mean(), prep.target.scale()),
+                        classify ? prep.data.classLabels().indexOf(cls) : 0);
+                t.write(target);
+                prov.put("kind", "mlp");
+                prov.putAll(t.params());
+                if (classify) {
+                    prov.put("explained_class", cls);
+                }
+                return new Made(target, TribuoBlackBoxes.OUTPUT, t.classColumn(), prov);
+            }
             default -> {
                 Path src = Path.of(spec);
                 if (!spec.endsWith(".onnx") || !Files.isRegularFile(src)) {
@@ -99,6 +119,16 @@ final class BlackBoxes {
                 return new Made(target, outputSel, column, prov);
             }
         }
+    }
+
+    /** Training targets of the rows: the label index (classification) or the z-scored target. */
+    private static double[] targets(Prepared prep, int[] rows, boolean classify) {
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            double v = prep.data.y()[rows[i]];
+            y[i] = classify ? v : prep.target.toZ(v);
+        }
+        return y;
     }
 
     static BlackBox open(Made made, int d) {

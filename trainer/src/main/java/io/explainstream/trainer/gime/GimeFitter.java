@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
  * region starts at its members' mean direction (top-s masked) and its explanation is fitted on its members. Then
  * rounds of { Ψ-step: Adam on (φ, log τ) with Θ fixed, minimising J = mean_i Σ_k p(k|x_i)·L_k(i), first unmasked,
  * then with φ_k masked to its top-s entries; Θ-step: per group, weighted sparse regression with at most s features
- * on all neighbourhoods, weights p(k|x_i) }. A restart ends when a round lowers J by less than
+ * on all neighbourhoods, weights p(k|x_i) (text: the support of a weighted LASSO path, then least squares shrunk
+ * toward the pooled fit on the same words) }. A restart ends when a round lowers J by less than
  * {@link #CONVERGED} of its best, after {@code patience} rounds without a validation gain, or after {@code rounds}.
  * Every round (and the initial groups) is scored by generalized fidelity on the validation split; the best one over
  * all restarts is kept. Deterministic for a seed; uses all cores through parallel streams.
@@ -48,6 +49,12 @@ public final class GimeFitter {
     public record Result(GroupModel model, double validationRmse, int restart, int round, List<Round> rounds,
                          double seconds) {
     }
+
+    /**
+     * Wide (text) Θ-step: strength, in weighted neighbour rows, of the shrinkage of a group's weights toward the
+     * pooled fit on the same words (chosen on Polarity's validation split among 0, 100 and 1000).
+     */
+    static final double POOLED_SHRINK = 100;
 
     /** A restart stops once a round lowers the training objective by less than this share of its best. */
     static final double CONVERGED = 0.01;
@@ -245,7 +252,10 @@ public final class GimeFitter {
         return j / n;
     }
 
-    /** Θ-step: per group, weighted sparse regression with weights p(k|x_i) on its neighbours. */
+    /**
+     * Θ-step: per group, weighted sparse regression with weights p(k|x_i) on its neighbours; for wide data the
+     * weights are shrunk toward the pooled fit on the group's words ({@link #POOLED_SHRINK}).
+     */
     Linear[] thetaStep(double[][] p) {
         Linear[] out = new Linear[kk];
         IntStream.range(0, kk).parallel().forEach(k -> {
@@ -265,7 +275,7 @@ public final class GimeFitter {
                         w[r] = p[i][k] * (pb.w() == null ? 1 : pb.w()[r]);
                     }
                 }
-                out[k] = SparseRegression.fit(pb.z(), pb.f(), w, prm.s(), prm.method());
+                out[k] = SparseRegression.fit(pb.z(), pb.f(), w, prm.s(), prm.method(), pb.w(), POOLED_SHRINK);
             }
         });
         return out;
