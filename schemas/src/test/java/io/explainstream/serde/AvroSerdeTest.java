@@ -57,6 +57,17 @@ class AvroSerdeTest {
     }
 
     @Test
+    void customCodersWriteTheSameBytesAsAvrosGenericWriter() throws Exception {
+        ExplainedEvent event = TestEvents.explained();
+        byte[] fast = serdes.explainedEvent().serializer().serialize("explained", event);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(ExplainedEvent.getClassSchema()).write(event, enc);
+        enc.flush();
+        assertArrayEquals(out.toByteArray(), java.util.Arrays.copyOfRange(fast, 5, fast.length));
+    }
+
+    @Test
     void writesMagicByteAndRegisteredIdUnderTopicNameSubject() {
         byte[] bytes = serdes.predictionEvent().serializer().serialize("predictions", TestEvents.dense());
         int id = registry.lookup("predictions-value", PredictionEvent.getClassSchema());
