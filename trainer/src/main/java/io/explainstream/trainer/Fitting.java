@@ -130,6 +130,7 @@ public final class Fitting {
             BundleIo.write(manifest, o.out(), l2e == null ? null : l2e.onnx());
             if (l2e != null) {
                 deleteQuietly(l2e.onnx());
+                deleteQuietly(l2e.onnx().getParent());
             }
             LoadedBundle loaded = BundleIo.read(o.out());
             int mismatches = parity(GimeModel.of(loaded.model()), ex, model);

@@ -55,7 +55,7 @@ final class L2eEvaluation {
         Label[] l2eLabels;
         double batchedMs;
         double singleMs;
-        try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, L2eFitting.threads())) {
+        try (L2eOnnx model = L2eOnnx.open(onnx, spec, x.d, BATCH, 1)) {
             model.explain(x, f);
             long tb = System.nanoTime();
             l2eLabels = labels(x, model.explain(x, f));

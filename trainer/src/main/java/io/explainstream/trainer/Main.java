@@ -103,8 +103,9 @@ public final class Main implements Runnable {
         int unmaskedSteps;
         @Option(names = "--lr", defaultValue = "0.05", description = "Adam learning rate of the Ψ-step")
         double lr;
-        @Option(names = "--theta-step", defaultValue = "best", description = "best (best subset / forward-swap) | "
-                + "ridge (the authors': ridge top-s then least squares)")
+        @Option(names = "--theta-step", defaultValue = "best", description = "best (tabular: best subset / "
+                + "forward-swap; text: weighted LASSO path, then least squares shrunk toward the pooled fit) | ridge "
+                + "(the authors': ridge top-s then least squares)")
         String thetaStep;
         @Option(names = "--l2e-share", defaultValue = "0.1", description = "share of events routed to L2E")
         double l2eShare;
