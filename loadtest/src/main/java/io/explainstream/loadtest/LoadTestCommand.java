@@ -50,8 +50,8 @@ final class LoadTestCommand implements Callable<Integer> {
     String bootstrapServers;
     @Option(names = "--registry-url", description = "Schema registry of that cluster.")
     String registryUrl;
-    @Option(names = "--rate", defaultValue = "1000", description = "Events per second (paced mode). Default ${DEFAULT-VALUE}.")
-    double rate;
+    @Option(names = "--rate", description = "Events per second (paced and --chaos modes). Default 1000, 200 with --chaos.")
+    double rate = Double.NaN;
     @Option(names = "--duration", defaultValue = "60", description = "Seconds measured (after the warm-up). Default ${DEFAULT-VALUE}.")
     double duration;
     @Option(names = "--warmup", defaultValue = "10", description = "Seconds of load before measuring. Default ${DEFAULT-VALUE}.")
@@ -92,6 +92,12 @@ final class LoadTestCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload.")
     long seed;
+    @Option(names = "--chaos", split = ",", paramLabel = "FAULT", description = "Soak test under faults "
+            + "(with --embedded): the app and the broker run as child processes, paced load for --duration seconds, "
+            + "and at seeded random moments (--seed) the faults: kill-app (SIGKILL, restart), restart-broker "
+            + "(SIGTERM or SIGKILL, restart on the same data and port). Then output + DLQ are reconciled by key "
+            + "(read_committed); exits 1 if an event is lost or duplicated.")
+    List<String> chaos;
     @Option(names = "--set", description = "An app setting KEY=VALUE for the app under test (repeatable), e.g. "
             + "explainstream.fidelity.enabled=false or producer.linger.ms=5.")
     Map<String, String> set = new java.util.LinkedHashMap<>();
@@ -111,7 +117,22 @@ final class LoadTestCommand implements Callable<Integer> {
             System.err.println("explainstream loadtest: --bootstrap-servers needs --registry-url");
             return 2;
         }
+        if (Double.isNaN(rate)) {
+            rate = chaos != null ? 200 : 1000;
+        }
+        if (chaos != null && (!embedded || compareIdentity || max)) {
+            System.err.println("explainstream loadtest: --chaos runs its own broker and app: use it with --embedded, "
+                    + "without --compare-identity or --max");
+            return 2;
+        }
         work = Files.createTempDirectory("explainstream-loadtest");
+        if (chaos != null) {
+            try {
+                return chaos();
+            } finally {
+                deleteQuietly(work);
+            }
+        }
         try {
             if (embedded) {
                 System.err.println("starting an embedded KRaft broker and schema registry...");
@@ -144,6 +165,27 @@ final class LoadTestCommand implements Callable<Integer> {
             }
             deleteQuietly(work);
         }
+    }
+
+    private int chaos() throws Exception {
+        ChaosSoak soak;
+        try {
+            soak = new ChaosSoak(chaos, rate, duration, partitions, seed, work);
+        } catch (IllegalArgumentException e) {
+            System.err.println("explainstream loadtest: " + e.getMessage());
+            return 2;
+        }
+        Map<String, Object> report = soak.run();
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        System.out.println(text);
+        if (json != null) {
+            Files.writeString(json, text);
+        }
+        if (!ChaosSoak.passed(report)) {
+            System.err.println("explainstream loadtest: events were lost or duplicated (see the report)");
+            return 1;
+        }
+        return 0;
     }
 
     private record Topics(String input, String output, String dlq, String requests, String identity) {

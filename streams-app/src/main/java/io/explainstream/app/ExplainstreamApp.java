@@ -54,7 +54,7 @@ public final class ExplainstreamApp implements AutoCloseable {
 
     private final AppConfig config;
     private final LoadedBundle bundle;
-    private final SchemaRegistry registry;
+    private final WatchedRegistry registry;
     private final SharedL2eExplainers explainers;
     private final ModelHolder models;
     private final BundleSwapper swapper;
@@ -87,7 +87,7 @@ public final class ExplainstreamApp implements AutoCloseable {
         if (explainerLease != null) {
             LOG.info("L2E explainer {} runs on {}", explainerLease.version(), explainerLease.provider());
         }
-        this.registry = ConfluentSchemaRegistry.connect(config.registry());
+        this.registry = new WatchedRegistry(ConfluentSchemaRegistry.connect(config.registry()), meters);
         TopologySerdes serdes = Serdes.create(registry, config.registry().autoRegister(), config.limits());
         Topology topology = ExplainTopology.buildTopology(settings, serdes);
         LOG.info("topology:\n{}", topology.describe());
@@ -117,7 +117,7 @@ public final class ExplainstreamApp implements AutoCloseable {
             app.streamsMetrics.bindTo(app.meters);
             if (config.httpPort() >= 0) {
                 app.ops = OpsServer.start(config.httpHost(), config.httpPort(), config.httpToken(), app.meters,
-                        app::ready);
+                        app::notReadyReason);
                 LOG.info("metrics on http://{}:{}/metrics, health on /health/live and /health/ready ({})",
                         config.httpHost(), app.ops.port(), config.httpToken() == null ? "no token"
                                 : "/metrics and /health/ready require the bearer token");
@@ -152,9 +152,22 @@ public final class ExplainstreamApp implements AutoCloseable {
                 config.maxFeatures(), explainers, new ModelHolder(bundle, routerOf), config.fidelity());
     }
 
-    /** Ready for traffic: Kafka Streams is RUNNING and a bundle is loaded. */
+    /** Ready for traffic: Kafka Streams is RUNNING, a bundle is loaded and the schema registry is not awaited. */
     public boolean ready() {
-        return streams.state() == KafkaStreams.State.RUNNING && models.current() != null;
+        return notReadyReason() == null;
+    }
+
+    /** Why the app is not ready (the body of a 503 from /health/ready), or null when it is. */
+    public String notReadyReason() {
+        String registryReason = registry.unavailableReason();
+        if (registryReason != null) {
+            return registryReason;
+        }
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            return "Kafka Streams is " + state;
+        }
+        return models.current() == null ? "no model bundle is loaded" : null;
     }
 
     /** The holder of the bundle being served (swapped by the bundle watcher and the models topic). */

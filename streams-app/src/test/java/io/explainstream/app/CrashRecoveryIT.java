@@ -9,7 +9,6 @@ import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.RegistrySettings;
 import io.explainstream.testkit.ApicurioRegistry;
 import io.explainstream.testkit.EmbeddedKafka;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,11 +69,11 @@ class CrashRecoveryIT {
         Path config = config(t, "crash", "crash-1");
         Path log = dir.resolve("crash.log");
         List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 4000, 0.05, random);
-        CompletableFuture<Void> load = paced(inputs, Duration.ofSeconds(20));
+        CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(20));
         Process app = AppProcess.start(config, log);
         try {
             for (int kill = 0; kill < KILLS; kill++) {
-                awaitRunning(log, kill + 1);
+                ItSupport.awaitRunning(log, kill + 1);
                 Thread.sleep(300 + random.nextInt(2000));
                 app.destroyForcibly();
                 assertTrue(app.waitFor(30, TimeUnit.SECONDS));
@@ -110,8 +108,8 @@ class CrashRecoveryIT {
         Process a = AppProcess.start(configA, log);
         Process b = AppProcess.start(configB, log);
         try {
-            CompletableFuture<Void> load = paced(inputs, Duration.ofSeconds(15));
-            awaitRunning(log, 2);
+            CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(15));
+            ItSupport.awaitRunning(log, 2);
             Thread.sleep(1000 + random.nextInt(3000));
             a.destroyForcibly();
             assertTrue(a.waitFor(30, TimeUnit.SECONDS));
@@ -139,43 +137,5 @@ class CrashRecoveryIT {
         s.put("producer.transaction.timeout.ms", "6000");
         s.put("explainstream.http.port", "-1");
         return ItSupport.propertiesFile(dir.resolve(instance + ".properties"), s);
-    }
-
-    /** Waits until the log shows the app RUNNING {@code times} times in all, i.e. the current incarnation is. */
-    private static void awaitRunning(Path log, int times) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            String text = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
-            if (text.split("-> RUNNING", -1).length - 1 >= times) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the app did not reach RUNNING\n" + ItSupport.tail(log));
-    }
-
-    /** Sends the records evenly over {@code duration} in the background. */
-    private static CompletableFuture<Void> paced(List<ProducerRecord<byte[], byte[]>> records, Duration duration) {
-        return CompletableFuture.runAsync(() -> {
-            long start = System.nanoTime();
-            long step = duration.toNanos() / records.size();
-            try (KafkaProducer<byte[], byte[]> p = ItSupport.producer(kafka)) {
-                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-                for (int i = 0; i < records.size(); i++) {
-                    long due = start + i * step;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                    sent.add(p.send(records.get(i)));
-                }
-                p.flush();
-                for (java.util.concurrent.Future<?> f : sent) {
-                    f.get();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 }

@@ -6,7 +6,7 @@ import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.SchemaRegistry;
-import io.explainstream.testkit.EmbeddedKafka;
+import io.explainstream.testkit.KafkaCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +39,7 @@ final class ItSupport {
     }
 
     record Topics(String input, String output, String dlq, String requests) {
-        static Topics create(EmbeddedKafka kafka, String prefix, int partitions) {
+        static Topics create(KafkaCluster kafka, String prefix, int partitions) {
             Topics t = new Topics(prefix + ".predictions", prefix + ".explained", prefix + ".dlq", prefix + ".l2e");
             kafka.createTopics(partitions, t.input, t.output, t.requests);
             kafka.createTopics(1, t.dlq);
@@ -73,7 +73,7 @@ final class ItSupport {
         }
     }
 
-    static Map<String, String> appSettings(EmbeddedKafka kafka, String registryUrl, Topics t, LoadedBundle bundle,
+    static Map<String, String> appSettings(KafkaCluster kafka, String registryUrl, Topics t, LoadedBundle bundle,
                                            Path stateDir, String applicationId) {
         Map<String, String> s = new HashMap<>();
         s.put("bootstrap.servers", kafka.bootstrapServers());
@@ -144,14 +144,14 @@ final class ItSupport {
         return raw;
     }
 
-    static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+    static KafkaProducer<byte[], byte[]> producer(KafkaCluster kafka) {
         Map<String, Object> c = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5);
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static void produce(EmbeddedKafka kafka, List<ProducerRecord<byte[], byte[]>> records) {
+    static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> p = producer(kafka)) {
             records.forEach(p::send);
             p.flush();
@@ -159,11 +159,11 @@ final class ItSupport {
     }
 
     /** Reads output and DLQ with read_committed until {@code expected} records, plus 5 quiet seconds, or timeout. */
-    static Collected collect(EmbeddedKafka kafka, Topics t, int expected, Duration timeout) {
+    static Collected collect(KafkaCluster kafka, Topics t, int expected, Duration timeout) {
         return collect(kafka, t, expected, timeout, () -> true);
     }
 
-    static Collected collect(EmbeddedKafka kafka, Topics t, int expected, Duration timeout, BooleanSupplier done) {
+    static Collected collect(KafkaCluster kafka, Topics t, int expected, Duration timeout, BooleanSupplier done) {
         List<ConsumerRecord<byte[], byte[]>> output = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
         Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -205,6 +205,60 @@ final class ItSupport {
             return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
         } catch (Exception e) {
             return e.toString();
+        }
+    }
+
+    /** Sends the records evenly over {@code duration} in the background (an idempotent producer: retries through
+     * a broker outage without duplicates). */
+    static java.util.concurrent.CompletableFuture<Void> paced(KafkaCluster kafka,
+                                                              List<ProducerRecord<byte[], byte[]>> records,
+                                                              Duration duration) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            long step = duration.toNanos() / records.size();
+            try (KafkaProducer<byte[], byte[]> p = producer(kafka)) {
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                for (int i = 0; i < records.size(); i++) {
+                    long wait = start + i * step - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    sent.add(p.send(records.get(i)));
+                }
+                p.flush();
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Waits until the log shows the app RUNNING {@code times} times in all, i.e. the current incarnation is. */
+    static void awaitRunning(Path log, int times) throws InterruptedException {
+        awaitLog(log, "-> RUNNING", times, Duration.ofSeconds(90));
+    }
+
+    /** Waits until {@code text} occurs at least {@code times} times in the log. */
+    static void awaitLog(Path log, String text, int times, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (count(log, text) >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the log did not show '" + text + "' " + times + " times\n" + tail(log));
+    }
+
+    /** How often {@code text} occurs in the log (0 when it does not exist yet). */
+    static int count(Path log, String text) {
+        try {
+            String s = Files.exists(log) ? Files.readString(log) : "";
+            return s.split(java.util.regex.Pattern.quote(text), -1).length - 1;
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 

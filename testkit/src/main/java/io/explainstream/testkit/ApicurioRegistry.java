@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Confluent-compatible schema registry. The app zip comes from the local Maven repository (path in
  * {@code testkit.properties}) and is unpacked once into {@code ${java.io.tmpdir}/explainstream-apicurio-3.0.9}.
  * {@link #url()} is the Confluent-compatible API base ({@code /apis/ccompat/v7}). The child process is destroyed by
- * {@link #close()} or, failing that, by a JVM shutdown hook. State is lost on {@link #stop()}/{@link #restart()}.
+ * {@link #close()} or, failing that, by a JVM shutdown hook. State is lost on {@link #stop()}/{@link #restart()},
+ * except with {@link #startPersistent}, whose storage is an H2 file database: it comes back with the same schemas
+ * and ids.
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
@@ -45,11 +47,18 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final List<String> extraJvmArgs;
+    private final String datasourceUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread shutdownHook = new Thread(this::destroyProcess, "apicurio-registry-shutdown");
     private volatile Process process;
 
     private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile, List<String> extraJvmArgs) {
+        this(home, runnerJar, port, logFile, extraJvmArgs, null);
+    }
+
+    private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile, List<String> extraJvmArgs,
+                             String datasourceUrl) {
+        this.datasourceUrl = datasourceUrl;
         this.home = home;
         this.runnerJar = runnerJar;
         this.port = port;
@@ -109,6 +118,34 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #start()}, but the registry keeps its schemas in an H2 file database under {@code dataDir}
+     * ({@code APICURIO_DATASOURCE_URL=jdbc:h2:file:...}), which survives {@link #stop()} and {@link #restart()}:
+     * the restarted registry serves the same ids. Its log is {@code dataDir/apicurio.log}.
+     */
+    public static ApicurioRegistry startPersistent(Path dataDir) {
+        Properties props = testkitProperties();
+        String version = props.getProperty("apicurio.version");
+        Path zip = Path.of(props.getProperty("apicurio.zip"));
+        try {
+            Path home = unpack(zip, Path.of(System.getProperty("java.io.tmpdir"), "explainstream-apicurio-" + version));
+            Files.createDirectories(dataDir);
+            ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
+                    freePort(), dataDir.resolve("apicurio.log"), List.of("-XX:-UsePerfData"),
+                    "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
+            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            try {
+                registry.launch();
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
+        }
+    }
+
     /** The process id of the registry's JVM, or -1 when it is not running. */
     public long pid() {
         Process p = process;
@@ -125,15 +162,27 @@ public final class ApicurioRegistry implements AutoCloseable {
         return logFile;
     }
 
-    /** Stops the registry process (the port stays reserved for {@link #restart()}); its in-memory state is lost. */
+    /**
+     * Stops the registry process (SIGTERM; the port stays reserved for {@link #restart()}); its in-memory state is
+     * lost, a {@link #startPersistent} registry's is kept.
+     */
     public synchronized void stop() {
         destroyProcess();
     }
 
-    /** Starts the registry again on the same port (stopping it first if it runs); it comes back empty. */
+    /**
+     * Starts the registry again on the same port (stopping it first if it runs); it comes back empty, or with its
+     * schemas when it is {@link #startPersistent persistent}.
+     */
     public synchronized void restart() {
         destroyProcess();
         launch();
+    }
+
+    /** Whether the registry process is alive. */
+    public boolean running() {
+        Process p = process;
+        return p != null && p.isAlive();
     }
 
     /** Stops the registry process. */
@@ -160,6 +209,9 @@ public final class ApicurioRegistry implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        if (datasourceUrl != null) {
+            builder.environment().put("APICURIO_DATASOURCE_URL", datasourceUrl);
+        }
         long started = System.nanoTime();
         try {
             process = builder.start();

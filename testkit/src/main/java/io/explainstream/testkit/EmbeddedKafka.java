@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * controller listener stay, for the test's own clients and the node itself, whose principal {@code User:ANONYMOUS}
  * is the only super user: it creates topics, SCRAM users ({@link #createScramUser}) and ACLs.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
@@ -131,6 +131,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** The {@code bootstrap.servers} value for clients. */
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -171,11 +172,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** A new admin client for this broker; the caller closes it. */
+    @Override
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     /** Creates the topics with {@code partitions} partitions each (replication factor 1) and waits for them. */
+    @Override
     public void createTopics(int partitions, String... names) {
         try (Admin admin = admin()) {
             admin.createTopics(Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())

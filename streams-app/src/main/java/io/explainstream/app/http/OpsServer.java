@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operations endpoints: {@code /metrics} (Prometheus text format), {@code /health/live} and
@@ -29,6 +30,15 @@ public final class OpsServer implements AutoCloseable {
     /** Starts the endpoints on {@code host:port}; {@code token} null means no token is required. */
     public static OpsServer start(String host, int port, String token, PrometheusMeterRegistry registry,
                                   BooleanSupplier ready) {
+        return start(host, port, token, registry, () -> ready.getAsBoolean() ? null : "");
+    }
+
+    /**
+     * Like {@link #start(String, int, String, PrometheusMeterRegistry, BooleanSupplier)}, with the reason the app
+     * is not ready ({@code null} when it is) in the 503's body: {@code not ready: REASON}.
+     */
+    public static OpsServer start(String host, int port, String token, PrometheusMeterRegistry registry,
+                                  Supplier<String> notReadyReason) {
         BearerToken required = BearerToken.of(token);
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -36,8 +46,9 @@ public final class OpsServer implements AutoCloseable {
                     "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
             s.createContext("/health/live", ex -> reply(ex, 200, "text/plain", "live\n"));
             s.createContext("/health/ready", guarded(required, ex -> {
-                boolean ok = ready.getAsBoolean();
-                reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
+                String reason = notReadyReason.get();
+                reply(ex, reason == null ? 200 : 503, "text/plain", reason == null ? "ready\n"
+                        : reason.isEmpty() ? "not ready\n" : "not ready: " + reason + "\n");
             }));
             s.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "explainstream-http");

@@ -76,6 +76,18 @@ class OpsServerTest {
     }
 
     @Test
+    void notReadyAnswersWithTheReason() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> reason = new java.util.concurrent.atomic.AtomicReference<>();
+        server = OpsServer.start("127.0.0.1", 0, null, meters, reason::get);
+
+        assertEquals(200, get("/health/ready", null).statusCode());
+        reason.set("waiting for the schema registry");
+        HttpResponse<String> r = get("/health/ready", null);
+        assertEquals(503, r.statusCode());
+        assertEquals("not ready: waiting for the schema registry\n", r.body());
+    }
+
+    @Test
     void withATokenMetricsAndReadinessRequireIt() throws Exception {
         server = OpsServer.start("127.0.0.1", 0, TOKEN, meters, ready::get);
 

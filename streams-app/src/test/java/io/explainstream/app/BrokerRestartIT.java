@@ -1,0 +1,90 @@
+package io.explainstream.app;
+
+import io.explainstream.app.ItSupport.Accounting;
+import io.explainstream.app.ItSupport.Collected;
+import io.explainstream.app.ItSupport.Topics;
+import io.explainstream.app.topology.TestBundles;
+import io.explainstream.bundle.LoadedBundle;
+import io.explainstream.serde.ConfluentSchemaRegistry;
+import io.explainstream.serde.RegistrySettings;
+import io.explainstream.testkit.ApicurioRegistry;
+import io.explainstream.testkit.BrokerProcess;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nothing lost, nothing duplicated through broker restarts: the app runs as its own process
+ * ({@code bin/explainstream run}, exactly_once_v2) under paced load while the broker (a child process, same data and
+ * port) is stopped cleanly and started again, then killed with SIGKILL and started again. The app is never
+ * restarted: it must recover by itself. Output and DLQ are read with read_committed. {@code -Dbroker.seed=N}
+ * repeats a run's timing.
+ */
+class BrokerRestartIT {
+    private static final long SEED = Long.getLong("broker.seed", System.nanoTime());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenTheBrokerRestartsUnderLoad() throws Exception {
+        System.out.println("broker.seed=" + SEED);
+        Random random = new Random(SEED);
+        try (BrokerProcess kafka = BrokerProcess.start(dir.resolve("kafka"));
+             ApicurioRegistry registryServer = ApicurioRegistry.start();
+             ConfluentSchemaRegistry registry = ConfluentSchemaRegistry.connect(
+                     new RegistrySettings(registryServer.url(), true, Map.of()))) {
+            Topics t = Topics.create(kafka, "restart", 3);
+            LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("bundle"), false);
+            Map<String, String> s = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+                    dir.resolve("state"), ItSupport.uniqueId("restart"));
+            s.put("group.instance.id", "restart-1");
+            s.put("session.timeout.ms", "6000");
+            s.put("producer.transaction.timeout.ms", "6000");
+            s.put("explainstream.http.port", "-1");
+            Path config = ItSupport.propertiesFile(dir.resolve("app.properties"), s);
+            Path log = dir.resolve("app.log");
+            List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 3000, 0.05, random);
+            Process app = AppProcess.start(config, log);
+            try {
+                ItSupport.awaitRunning(log, 1);
+                CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(30));
+                Thread.sleep(3000 + random.nextInt(3000));
+                kafka.stop();
+                System.out.println("broker stopped (SIGTERM)");
+                Thread.sleep(3000 + random.nextInt(3000));
+                kafka.start();
+                System.out.println("broker started again");
+                Thread.sleep(4000 + random.nextInt(3000));
+                kafka.kill();
+                System.out.println("broker killed (SIGKILL)");
+                Thread.sleep(3000 + random.nextInt(3000));
+                kafka.start();
+                System.out.println("broker started again");
+                load.get(3, TimeUnit.MINUTES);
+                Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(3));
+                Accounting a = Accounting.of(inputs, c);
+                System.out.println("broker restarts: " + a.in() + " in, " + a.out() + " out, " + a.dlq() + " dlq, "
+                        + a.lost().size() + " lost, " + a.duplicated().size() + " duplicated, 2 restarts");
+                if (!a.lost().isEmpty() || !a.duplicated().isEmpty()) {
+                    System.out.println(ItSupport.tail(log));
+                }
+                a.assertExactlyOnce();
+                assertTrue(app.isAlive(), "the app recovered by itself, without a restart\n" + ItSupport.tail(log));
+            } finally {
+                app.destroyForcibly();
+                app.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
