@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -58,6 +59,9 @@ public final class GimeFitter {
 
     /** A restart stops once a round lowers the training objective by less than this share of its best. */
     static final double CONVERGED = 0.01;
+
+    /** A Ψ-step runs its slices in parallel from this many multiply-adds per step (nonzeros of x times K). */
+    static final long PARALLEL_WORK = 1L << 15;
 
     private final FitProblem pb;
     private final Params prm;
@@ -133,7 +137,8 @@ public final class GimeFitter {
         // Round 0: the initial groups' explanations, regions at the groups' mean (masked) directions.
         GroupModel current = new GroupModel(tau, copy(phi), theta);
         double val = pb.validationRmse(current, null);
-        double obj = objective(phi, tau, losses(theta));
+        double[][] loss = losses(theta);
+        double obj = objective(posteriors(phi, tau), loss);
         log.add(new Round(restart, 0, obj, val, tau));
         line(restart, 0, obj, val, tau);
         GroupModel bestModel = current;
@@ -143,14 +148,14 @@ public final class GimeFitter {
         int since = 0;
         double[] logTau = {Math.log(tau)};
         for (int round = 1; round <= prm.rounds(); round++) {
-            double[][] loss = losses(theta);
             psiStep(phi, logTau, loss);
             tau = Math.exp(logTau[0]);
             double[][] post = posteriors(phi, tau);
             theta = thetaStep(post);
             current = new GroupModel(tau, copy(phi), theta);
             val = pb.validationRmse(current, null);
-            obj = objective(phi, tau, losses(theta));
+            loss = losses(theta); // also the next round's Ψ-step losses
+            obj = objective(post, loss);
             log.add(new Round(restart, round, obj, val, tau));
             line(restart, round, obj, val, tau);
             boolean stalled = obj > bestObj * (1 - CONVERGED);
@@ -241,15 +246,15 @@ public final class GimeFitter {
         return p;
     }
 
-    double objective(double[][] phi, double tau, double[][] loss) {
-        double[][] p = posteriors(phi, tau);
+    /** J = mean_i Σ_k p(k|x_i)·L_k(i), from the posteriors p and losses L. */
+    static double objective(double[][] p, double[][] loss) {
         double j = 0;
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < kk; k++) {
+        for (int i = 0; i < p.length; i++) {
+            for (int k = 0; k < p[i].length; k++) {
                 j += p[i][k] * loss[i][k];
             }
         }
-        return j / n;
+        return j / p.length;
     }
 
     /**
@@ -281,7 +286,11 @@ public final class GimeFitter {
         return out;
     }
 
-    /** Ψ-step: Adam on φ and log τ with Θ fixed (losses given), unmasked steps then top-s masked steps. */
+    /**
+     * Ψ-step: Adam on φ and log τ with Θ fixed (losses given), unmasked steps then top-s masked steps. The
+     * gradient is summed over fixed slices of the instances, one per core (in parallel only when a step has at
+     * least {@link #PARALLEL_WORK} multiply-adds, else one after the other: the sums are the same either way).
+     */
     void psiStep(double[][] phi, double[] logTau, double[][] loss) {
         double b1 = 0.9;
         double b2 = 0.999;
@@ -291,9 +300,14 @@ public final class GimeFitter {
         double mt = 0;
         double vt = 0;
         boolean[][] active = null;
-        double[][][] gradLocal = new double[chunks][kk][d];
+        double[][][] gradLocal = new double[chunks][kk][d]; // ∂J/∂φ before the projection
         double[][] sLocal = new double[chunks][kk];
         double[] tauLocal = new double[chunks];
+        double[][][] scratch = new double[chunks][2][kk];
+        double[] pn = new double[kk];
+        double[][] unit = new double[kk][d]; // φ_k/‖φ_k‖
+        int per = (n + chunks - 1) / chunks;
+        boolean parallel = chunks > 1 && (long) u.ptr[n] * kk >= PARALLEL_WORK;
         int total = prm.psiSteps();
         for (int step = 1; step <= total; step++) {
             if (step == prm.unmaskedSteps() + 1 || (active == null && prm.unmaskedSteps() <= 0)) {
@@ -306,59 +320,21 @@ public final class GimeFitter {
                 }
             }
             double tau = Math.exp(logTau[0]);
-            double[] pn = new double[kk];
-            double[][] unit = new double[kk][];
             for (int k = 0; k < kk; k++) {
                 pn[k] = Math.max(1e-12, norm(phi[k]));
-                unit[k] = new double[d];
                 for (int j = 0; j < d; j++) {
                     unit[k][j] = phi[k][j] / pn[k];
                 }
             }
-            int per = (n + chunks - 1) / chunks;
-            IntStream.range(0, chunks).parallel().forEach(c -> {
-                double[][] g = gradLocal[c];
-                double[] sk = sLocal[c];
-                for (double[] row : g) {
-                    Arrays.fill(row, 0);
+            IntConsumer chunk = c -> tauLocal[c] = psiGradient(c * per, Math.min(n, c * per + per), tau, unit, pn,
+                    loss, gradLocal[c], sLocal[c], scratch[c]);
+            if (parallel) {
+                IntStream.range(0, chunks).parallel().forEach(chunk);
+            } else {
+                for (int c = 0; c < chunks; c++) {
+                    chunk.accept(c);
                 }
-                Arrays.fill(sk, 0);
-                double gt = 0;
-                double[] cos = new double[kk];
-                double[] pr = new double[kk];
-                int from = c * per;
-                int to = Math.min(n, from + per);
-                for (int i = from; i < to; i++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < kk; k++) {
-                        cos[k] = u.dot(i, unit[k]);
-                        pr[k] = tau * cos[k];
-                        max = Math.max(max, pr[k]);
-                    }
-                    double sum = 0;
-                    for (int k = 0; k < kk; k++) {
-                        pr[k] = softExp(pr[k] - max);
-                        sum += pr[k];
-                    }
-                    double lbar = 0;
-                    for (int k = 0; k < kk; k++) {
-                        pr[k] /= sum;
-                        lbar += pr[k] * loss[i][k];
-                    }
-                    for (int k = 0; k < kk; k++) {
-                        double gik = pr[k] * (loss[i][k] - lbar) / n;
-                        gt += gik * cos[k];
-                        double coef = tau * gik / pn[k];
-                        if (coef != 0) {
-                            for (int q = u.ptr[i]; q < u.ptr[i + 1]; q++) {
-                                g[k][u.col[q]] += coef * u.val[q];
-                            }
-                            sk[k] += coef * cos[k];
-                        }
-                    }
-                }
-                tauLocal[c] = gt;
-            });
+            }
             double gTau = 0;
             for (int c = 0; c < chunks; c++) {
                 gTau += tauLocal[c];
@@ -395,6 +371,74 @@ public final class GimeFitter {
                 mask(phi[k], prm.regionS());
             }
         }
+    }
+
+    /**
+     * One slice [from, to) of the Ψ-step gradient, with no allocation: into {@code g} (zeroed first) Σ_i c_ik·u_i
+     * with c_ik = τ·g_ik/‖φ_k‖ and g_ik = p(k|x_i)·(L_k(i) − L̄(i))/n, into {@code sk} Σ_i c_ik·cos_ik (for the
+     * projection off φ_k); returns Σ_ik g_ik·cos_ik (∂J/∂τ). {@code unit} holds φ_k/‖φ_k‖; {@code scratch} is two
+     * K-vectors (cosines, posteriors).
+     */
+    private double psiGradient(int from, int to, double tau, double[][] unit, double[] pn, double[][] loss,
+                               double[][] g, double[] sk, double[][] scratch) {
+        for (double[] row : g) {
+            Arrays.fill(row, 0);
+        }
+        Arrays.fill(sk, 0);
+        double[] cos = scratch[0];
+        double[] pr = scratch[1];
+        double gt = 0;
+        for (int i = from; i < to; i++) {
+            int q0 = u.ptr[i];
+            int q1 = u.ptr[i + 1];
+            int k = 0;
+            for (; k + 1 < kk; k += 2) { // two cosines at a time: independent sums, each in Rows.dot's order
+                double[] w0 = unit[k];
+                double[] w1 = unit[k + 1];
+                double s0 = 0;
+                double s1 = 0;
+                for (int q = q0; q < q1; q++) {
+                    double v = u.val[q];
+                    int j = u.col[q];
+                    s0 += v * w0[j];
+                    s1 += v * w1[j];
+                }
+                cos[k] = s0;
+                cos[k + 1] = s1;
+            }
+            if (k < kk) {
+                cos[k] = u.dot(i, unit[k]);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (k = 0; k < kk; k++) {
+                pr[k] = tau * cos[k];
+                max = Math.max(max, pr[k]);
+            }
+            double sum = 0;
+            for (k = 0; k < kk; k++) {
+                pr[k] = softExp(pr[k] - max);
+                sum += pr[k];
+            }
+            double[] li = loss[i];
+            double lbar = 0;
+            for (k = 0; k < kk; k++) {
+                pr[k] /= sum;
+                lbar += pr[k] * li[k];
+            }
+            for (k = 0; k < kk; k++) {
+                double gik = pr[k] * (li[k] - lbar) / n;
+                gt += gik * cos[k];
+                double coef = tau * gik / pn[k];
+                if (coef != 0) { // zero when one group takes all the posterior of x_i
+                    double[] gk = g[k];
+                    for (int q = q0; q < q1; q++) {
+                        gk[u.col[q]] += coef * u.val[q];
+                    }
+                    sk[k] += coef * cos[k];
+                }
+            }
+        }
+        return gt;
     }
 
     /** exp(a) for a ≤ 0, flushed to zero below e^-40 (a posterior that small changes nothing, and is costly). */
