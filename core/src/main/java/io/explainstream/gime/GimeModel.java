@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A compiled GIME model: scales an event's features as at fit time, assigns it to a group by
  * p(k|x) = softmax_k(τ·φ_kᵀx'/(‖φ_k‖‖x'‖)) and evaluates that group's surrogate g_k(x') = θ_kᵀx' + b_k.
- * Cost is O(nnz(x) + Σ_k nnz(φ_k) + nnz(θ_k)); sparse vectors are never densified (unless the scaler centers).
+ * Cost is O(nnz(x) + Σ_k nnz(φ_k) + nnz(θ_k)) (K·max_k nnz(φ_k) when regions of at most 8 non-zeros are padded
+ * for straight-line code); sparse vectors are never densified (unless the scaler centers).
  * Immutable and thread-safe; all per-event state lives in a {@link Workspace}, so assignment does not allocate.
  */
 public final class GimeModel {
@@ -20,8 +21,19 @@ public final class GimeModel {
     private final double[] center;
     private final double[] invScale;
     private final double[] offset;
-    private final int[][] phiIndex;
-    private final double[][] phiUnit;
+    /** Largest region size for which the logits use straight-line per-group code over a padded layout. */
+    static final int MAX_PADDED_REGION = 8;
+
+    /**
+     * The unit regions φ_k/‖φ_k‖, flattened: group k's entries are {@code [phiStart[k], phiStart[k+1])}. When every
+     * region has at most {@link #MAX_PADDED_REGION} non-zeros, each group instead has exactly {@code phiStride}
+     * entries, padded with weight 0 at index {@code dimension} (a slot of the workspace that is always 0), so the
+     * logits are computed by straight-line code; otherwise {@code phiStride} is 0.
+     */
+    private final int[] phiStart;
+    private final int[] phiIdx;
+    private final double[] phiVal;
+    private final int phiStride;
     private final int[][] thetaIndex;
     private final double[][] theta;
     private final double[] intercept;
@@ -40,8 +52,8 @@ public final class GimeModel {
             invScale[j] = 1.0 / b.scaler().scale()[j];
             offset[j] = center == null ? 0.0 : -center[j] * invScale[j];
         }
-        phiIndex = new int[groups][];
-        phiUnit = new double[groups][];
+        int[][] phiIndex = new int[groups][];
+        double[][] phiUnit = new double[groups][];
         thetaIndex = new int[groups][];
         theta = new double[groups][];
         intercept = new double[groups];
@@ -61,6 +73,22 @@ public final class GimeModel {
             thetaIndex[k] = g.explanation().indices().clone();
             theta[k] = g.explanation().values().clone();
             intercept[k] = g.intercept();
+        }
+        int widest = 0;
+        for (int k = 0; k < groups; k++) {
+            widest = Math.max(widest, phiIndex[k].length);
+        }
+        phiStride = widest <= MAX_PADDED_REGION ? widest : 0;
+        phiStart = new int[groups + 1];
+        for (int k = 0; k < groups; k++) {
+            phiStart[k + 1] = phiStart[k] + (phiStride > 0 ? phiStride : phiIndex[k].length);
+        }
+        phiIdx = new int[phiStart[groups]];
+        phiVal = new double[phiStart[groups]];
+        java.util.Arrays.fill(phiIdx, dimension);
+        for (int k = 0; k < groups; k++) {
+            System.arraycopy(phiIndex[k], 0, phiIdx, phiStart[k], phiIndex[k].length);
+            System.arraycopy(phiUnit[k], 0, phiVal, phiStart[k], phiUnit[k].length);
         }
         target = b.target();
         featureNames = List.copyOf(b.features().names());
@@ -106,30 +134,55 @@ public final class GimeModel {
 
     /** Assigns a dense raw vector of length {@link #dimension()}; the caller has validated it. */
     public void assignDense(float[] raw, Workspace ws) {
+        // One pass: x'_j = raw_j·(1/s_j) − c_j/s_j, stored, and ‖x'‖² in eight independent accumulators. (The
+        // float-to-double conversion keeps C2 from vectorising this loop, so fusing saves re-reading x'.)
         double[] x = ws.scaled;
         double[] inv = invScale;
         double[] off = offset;
         int d = dimension;
-        for (int j = 0; j < d; j++) {
-            x[j] = raw[j] * inv[j] + off[j];
-        }
         double a0 = 0;
         double a1 = 0;
         double a2 = 0;
         double a3 = 0;
+        double a4 = 0;
+        double a5 = 0;
+        double a6 = 0;
+        double a7 = 0;
         int j = 0;
-        for (; j + 3 < d; j += 4) {
-            a0 += x[j] * x[j];
-            a1 += x[j + 1] * x[j + 1];
-            a2 += x[j + 2] * x[j + 2];
-            a3 += x[j + 3] * x[j + 3];
+        for (; j + 7 < d; j += 8) {
+            double v0 = raw[j] * inv[j] + off[j];
+            double v1 = raw[j + 1] * inv[j + 1] + off[j + 1];
+            double v2 = raw[j + 2] * inv[j + 2] + off[j + 2];
+            double v3 = raw[j + 3] * inv[j + 3] + off[j + 3];
+            double v4 = raw[j + 4] * inv[j + 4] + off[j + 4];
+            double v5 = raw[j + 5] * inv[j + 5] + off[j + 5];
+            double v6 = raw[j + 6] * inv[j + 6] + off[j + 6];
+            double v7 = raw[j + 7] * inv[j + 7] + off[j + 7];
+            x[j] = v0;
+            x[j + 1] = v1;
+            x[j + 2] = v2;
+            x[j + 3] = v3;
+            x[j + 4] = v4;
+            x[j + 5] = v5;
+            x[j + 6] = v6;
+            x[j + 7] = v7;
+            a0 += v0 * v0;
+            a1 += v1 * v1;
+            a2 += v2 * v2;
+            a3 += v3 * v3;
+            a4 += v4 * v4;
+            a5 += v5 * v5;
+            a6 += v6 * v6;
+            a7 += v7 * v7;
         }
         for (; j < d; j++) {
-            a0 += x[j] * x[j];
+            double v = raw[j] * inv[j] + off[j];
+            x[j] = v;
+            a0 += v * v;
         }
         ws.denseFilled = true;
         ws.touchedCount = 0;
-        finish(ws, Math.sqrt((a0 + a1) + (a2 + a3)));
+        finish(ws, Math.sqrt(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))));
     }
 
     /**
@@ -196,13 +249,74 @@ public final class GimeModel {
         double[] x = ws.scaled;
         double[] logits = ws.logits;
         double scale = tau / norm;
+        int[] pi = phiIdx;
+        double[] pv = phiVal;
+        int[] ps = phiStart;
+        int stride = phiStride;
         int best = 0;
         for (int k = 0; k < groups; k++) {
-            int[] idx = phiIndex[k];
-            double[] w = phiUnit[k];
-            double dot = 0;
-            for (int j = 0; j < idx.length; j++) {
-                dot += w[j] * x[idx[j]];
+            int p = ps[k];
+            double dot;
+            // The same left-to-right sum as a plain loop (padding adds +0 at the end), unrolled for small regions:
+            // the branch is the same for every group and predicted, and the gathers of several groups overlap.
+            switch (stride) {
+                    case 1:
+                        dot = pv[p] * x[pi[p]];
+                        break;
+                    case 2:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        break;
+                    case 3:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        break;
+                    case 4:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        dot += pv[p + 3] * x[pi[p + 3]];
+                        break;
+                    case 5:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        dot += pv[p + 3] * x[pi[p + 3]];
+                        dot += pv[p + 4] * x[pi[p + 4]];
+                        break;
+                    case 6:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        dot += pv[p + 3] * x[pi[p + 3]];
+                        dot += pv[p + 4] * x[pi[p + 4]];
+                        dot += pv[p + 5] * x[pi[p + 5]];
+                        break;
+                    case 7:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        dot += pv[p + 3] * x[pi[p + 3]];
+                        dot += pv[p + 4] * x[pi[p + 4]];
+                        dot += pv[p + 5] * x[pi[p + 5]];
+                        dot += pv[p + 6] * x[pi[p + 6]];
+                        break;
+                    case 8:
+                        dot = pv[p] * x[pi[p]];
+                        dot += pv[p + 1] * x[pi[p + 1]];
+                        dot += pv[p + 2] * x[pi[p + 2]];
+                        dot += pv[p + 3] * x[pi[p + 3]];
+                        dot += pv[p + 4] * x[pi[p + 4]];
+                        dot += pv[p + 5] * x[pi[p + 5]];
+                        dot += pv[p + 6] * x[pi[p + 6]];
+                        dot += pv[p + 7] * x[pi[p + 7]];
+                        break;
+                    default:
+                        dot = 0;
+                        for (int end = ps[k + 1]; p < end; p++) {
+                            dot += pv[p] * x[pi[p]];
+                        }
             }
             double logit = scale * dot;
             logits[k] = logit;

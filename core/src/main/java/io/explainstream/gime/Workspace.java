@@ -18,7 +18,7 @@ public final class Workspace {
     double surrogateZ;
 
     Workspace(int dimension, int groups) {
-        scaled = new double[dimension];
+        scaled = new double[dimension + 1]; // [dimension] stays 0: the padding index of GimeModel's regions
         touched = new int[dimension];
         logits = new double[groups];
     }
