@@ -298,6 +298,21 @@ class OnnxL2eExplainerTest {
     }
 
     @Test
+    void anUnsupportedOpsetIsRefusedNamingTheFile() throws Exception {
+        Path good = TestOnnxModels.writeLinearExplainer(dir.resolve("good.onnx"), D, W, true);
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(good));
+        ai.onnx.proto.OnnxMl.ModelProto future = m.toBuilder().clearOpsetImport()
+                .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(99))
+                .build();
+        Path file = dir.resolve("opset99.onnx");
+        Files.write(file, future.toByteArray());
+        L2eModelException e = assertThrows(L2eModelException.class, () -> OnnxL2eExplainer.open(file,
+                TestOnnxModels.spec("opset99.onnx", true), D, ProviderChoice.CPU, meters));
+        assertTrue(e.getMessage().startsWith("opset99.onnx"), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase().contains("opset"), e.getMessage());
+    }
+
+    @Test
     void missingFileIsRefused() {
         L2eModelException e = assertThrows(L2eModelException.class, () -> OnnxL2eExplainer.open(
                 dir.resolve("absent.onnx"), TestOnnxModels.spec("absent.onnx", true), D, ProviderChoice.CPU, meters));
