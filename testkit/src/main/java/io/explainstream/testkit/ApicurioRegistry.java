@@ -76,14 +76,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path logDir = Files.createTempDirectory("explainstream-apicurio-log");
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
                     freePort(), logDir.resolve("apicurio.log"), List.of());
-            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
-            try {
-                registry.launch();
-            } catch (RuntimeException e) {
-                registry.close();
-                throw e;
-            }
-            return registry;
+            return launched(registry);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
         }
@@ -105,14 +98,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
                     freePort(), runDir.resolve("apicurio.log"),
                     List.of("-Djava.io.tmpdir=" + tmp, "-XX:-UsePerfData"));
-            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
-            try {
-                registry.launch();
-            } catch (RuntimeException e) {
-                registry.close();
-                throw e;
-            }
-            return registry;
+            return launched(registry);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
         }
@@ -133,17 +119,21 @@ public final class ApicurioRegistry implements AutoCloseable {
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
                     freePort(), dataDir.resolve("apicurio.log"), List.of("-XX:-UsePerfData"),
                     "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
-            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
-            try {
-                registry.launch();
-            } catch (RuntimeException e) {
-                registry.close();
-                throw e;
-            }
-            return registry;
+            return launched(registry);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
         }
+    }
+
+    private static ApicurioRegistry launched(ApicurioRegistry registry) {
+        Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+        try {
+            registry.launch();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
     }
 
     /** The process id of the registry's JVM, or -1 when it is not running. */

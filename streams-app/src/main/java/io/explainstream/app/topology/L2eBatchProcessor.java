@@ -58,6 +58,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private ModelHolder.Serving serving;
     private long refusedGeneration = -1;
     private GimeModel model;
+    private boolean binaryClassifier;
     private final Deserializer<PredictionEvent> events;
     private final Deserializer<ExplanationRequest> requests;
     private final String storeName;
@@ -131,6 +132,9 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private void use(ModelHolder.Serving s) {
         this.serving = s;
         this.model = s.model();
+        var b = s.bundle().model();
+        this.binaryClassifier = b.task() == io.explainstream.bundle.Task.CLASSIFICATION
+                && b.target().classLabels() != null && b.target().classLabels().size() == 2;
         this.ws = model.newWorkspace();
         this.arrays = new FeatureArrays(model.dimension());
         this.x = new float[settings.l2e().batchSize()][model.dimension()];
@@ -300,9 +304,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
      * classifier whose other class is predicted (f &lt; 0.5) the scores change sign and the labels mirror.
      */
     private boolean otherClassPredicted(float yz) {
-        var b = serving.bundle().model();
-        return b.task() == io.explainstream.bundle.Task.CLASSIFICATION && b.target().classLabels() != null
-                && b.target().classLabels().size() == 2 && model.target().fromZ(yz) < 0.5;
+        return binaryClassifier && model.target().fromZ(yz) < 0.5;
     }
 
     private static void towardExplainedClass(float[] scores, Label[] labels) {

@@ -1,11 +1,11 @@
 package io.explainstream.trainer.gime;
 
 /** Solves small symmetric positive (semi)definite systems; adds jitter when a pivot vanishes. */
-final class Cholesky {
+public final class Cholesky {
     private Cholesky() {
     }
 
-    static double[] solve(double[] a, double[] b, int m) {
+    public static double[] solve(double[] a, double[] b, int m) {
         double[] l = new double[m * m];
         double jitter = 0;
         for (int attempt = 0; attempt < 8; attempt++) {

@@ -1,5 +1,7 @@
 package io.explainstream.trainer.l2e;
 
+import io.explainstream.trainer.gime.Cholesky;
+
 /**
  * Small dense weighted least squares on a row-major design x (n×m): weighted-centred normal equations (for fits
  * with an unpenalised intercept), Cholesky solves, forward selection and ridge.
@@ -91,7 +93,7 @@ final class LeastSquares {
             }
             mat[s * k + s] += alpha + 1e-10 * (1 + mat[s * k + s]);
         }
-        double[] beta = cholesky(mat, rhs, k);
+        double[] beta = Cholesky.solve(mat, rhs, k);
         if (sse != null) {
             double q = yy;
             for (int s = 0; s < k; s++) {
@@ -129,56 +131,5 @@ final class LeastSquares {
             in[arg] = true;
         }
         return sel;
-    }
-
-    static double[] cholesky(double[] a, double[] b, int m) {
-        double[] l = new double[m * m];
-        double jitter = 0;
-        for (int attempt = 0; attempt < 10; attempt++) {
-            if (factor(a, l, m, jitter)) {
-                double[] y = new double[m];
-                for (int i = 0; i < m; i++) {
-                    double s = b[i];
-                    for (int k = 0; k < i; k++) {
-                        s -= l[i * m + k] * y[k];
-                    }
-                    y[i] = s / l[i * m + i];
-                }
-                for (int i = m - 1; i >= 0; i--) {
-                    double s = y[i];
-                    for (int k = i + 1; k < m; k++) {
-                        s -= l[k * m + i] * y[k];
-                    }
-                    y[i] = s / l[i * m + i];
-                }
-                return y;
-            }
-            double tr = 0;
-            for (int i = 0; i < m; i++) {
-                tr += Math.abs(a[i * m + i]);
-            }
-            jitter = jitter == 0 ? 1e-9 * (tr / Math.max(1, m) + 1e-12) : jitter * 100;
-        }
-        return new double[m];
-    }
-
-    private static boolean factor(double[] a, double[] l, int m, double jitter) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i * m + j] + (i == j ? jitter : 0);
-                for (int k = 0; k < j; k++) {
-                    s -= l[i * m + k] * l[j * m + k];
-                }
-                if (i == j) {
-                    if (!(s > 0)) {
-                        return false;
-                    }
-                    l[i * m + i] = Math.sqrt(s);
-                } else {
-                    l[i * m + j] = s / l[j * m + j];
-                }
-            }
-        }
-        return true;
     }
 }
