@@ -18,6 +18,7 @@ public final class FidelityGauges {
     public static final String LABEL_AGREEMENT = "explainstream.fidelity.label.agreement";
     public static final String WINDOWS = "explainstream.fidelity.windows";
     public static final String LATE = "explainstream.fidelity.late.partials";
+    public static final String LATE_DISCARDED = "explainstream.fidelity.late.discarded";
     public static final String DRIFT_ACTIVE = "explainstream.drift.active";
     public static final String DRIFT_ALARMS = "explainstream.drift.alarms";
 
@@ -90,5 +91,10 @@ public final class FidelityGauges {
 
     static Counter late() {
         return Metrics.counter(LATE);
+    }
+
+    static Counter lateDiscarded() {
+        return Counter.builder(LATE_DISCARDED).description("Partial fidelity sums that arrived after their window "
+                + "was forgotten (not in any published window)").register(Metrics.globalRegistry);
     }
 }

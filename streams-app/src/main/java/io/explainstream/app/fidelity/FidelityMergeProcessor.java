@@ -29,7 +29,11 @@ import java.util.Map;
  * window, and publishes a window once every live task's stream time has passed its end plus grace (tasks silent for
  * ten flush intervals are forgotten). Sums that arrive after their window was closed (a task that started late)
  * are added to it and the window is published (again) with the corrected totals (the latest record per key and window
- * is the complete one). Each published window is compared with the trainer's fidelity in the bundle;
+ * is the complete one). A published window's sums are kept for ten windows of the merged stream time and at least
+ * {@link #RETAIN_WALL} of wall clock since it was last published (an idle task's stream time runs ahead with the wall
+ * clock, so stream time alone would forget a window a slow task still owes sums to); sums that arrive later still are
+ * not published (a window with only part of its events would replace the complete one) but logged and counted in
+ * {@code explainstream_fidelity_late_discarded_total}. Each published window is compared with the trainer's fidelity in the bundle;
  * {@code drift.windows} consecutive windows out of bounds raise a drift alarm (metric, log line, alert record).
  * Sums and alarm state are in changelogged stores.
  */
@@ -49,6 +53,9 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
     /** Published windows kept for {@link #RETAINED_WINDOWS} windows, so late sums correct them (key "c:group:start"). */
     private final Map<String, Sums> published = new HashMap<>();
     private static final int RETAINED_WINDOWS = 10;
+    /** The least wall-clock time a published window's sums are kept for late corrections. */
+    public static final java.time.Duration RETAIN_WALL = java.time.Duration.ofMinutes(10);
+    private final Map<String, Long> publishedAt = new HashMap<>();
     private final Map<String, long[]> tasks = new HashMap<>();
     private long closedThrough = Long.MIN_VALUE;
 
@@ -73,10 +80,14 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
                 (kv.key.startsWith("c:") ? published : open).put(kv.key, kv.value);
             }
         }
+        long restored = context.currentSystemTimeMs();
+        for (String key : published.keySet()) {
+            publishedAt.put(key, restored);
+        }
         context.schedule(settings.flush(), PunctuationType.WALL_CLOCK_TIME, now -> {
             long silent = Math.max(10 * settings.flush().toMillis(), 10_000);
             tasks.values().removeIf(t -> now - t[1] > silent);
-            closeWindows();
+            closeWindows(now);
         });
     }
 
@@ -88,11 +99,19 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
         if (!p.isHeartbeat()) {
             long end = p.windowStart() + settings.window().toMillis();
             if (end + settings.grace().toMillis() <= closedThrough) {
-                FidelityGauges.late().increment();
                 String closedKey = "c:" + p.group() + ":" + p.windowStart();
-                Sums done = published.computeIfAbsent(closedKey, k -> new Sums());
+                Sums done = published.get(closedKey);
+                if (done == null) {
+                    FidelityGauges.lateDiscarded().increment();
+                    LOG.warn("fidelity sums of group {} for the window at {} from {} arrived after the window was "
+                            + "forgotten ({} events not in its published totals)", p.group(), p.windowStart(), p.task(),
+                            p.sums().count());
+                    return;
+                }
+                FidelityGauges.late().increment();
                 done.add(p.sums());
                 sums.put(closedKey, done);
+                publishedAt.put(closedKey, now);
                 LOG.info("late fidelity sums of group {} for the window at {} from {}: (re)publishing the window",
                         p.group(), p.windowStart(), p.task());
                 publish(p.group(), p.windowStart(), done, false);
@@ -103,11 +122,11 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
             s.add(p.sums());
             sums.put(key, s);
         } else {
-            closeWindows();
+            closeWindows(now);
         }
     }
 
-    private void closeWindows() {
+    private void closeWindows(long now) {
         if (tasks.isEmpty()) {
             return;
         }
@@ -130,14 +149,17 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
             sums.delete(key);
             publish(group(key), start(key), s, true);
             published.put("c:" + key, s);
+            publishedAt.put("c:" + key, now);
             sums.put("c:" + key, s);
         }
         closedThrough = Math.max(closedThrough, watermark);
         long forget = closedThrough - RETAINED_WINDOWS * w - grace;
+        long forgetWall = now - RETAIN_WALL.toMillis();
         published.keySet().removeIf(k -> {
-            boolean old = start(k) < forget;
+            boolean old = start(k) < forget && publishedAt.getOrDefault(k, now) < forgetWall;
             if (old) {
                 sums.delete(k);
+                publishedAt.remove(k);
             }
             return old;
         });
