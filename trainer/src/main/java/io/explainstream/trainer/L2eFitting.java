@@ -79,7 +79,8 @@ final class L2eFitting {
             p = p.withHidden(o.hidden());
         }
         long td = System.nanoTime();
-        DistilledExplainer model = Distiller.fit(xTrain, fTrain, wTrain, xVal, fVal, wVal, p, err);
+        float mirrorBelow = ex.classification() ? (float) ex.prep.target.toZ(0.5) : Float.NaN;
+        DistilledExplainer model = Distiller.fit(xTrain, fTrain, wTrain, xVal, fVal, wVal, mirrorBelow, p, err);
         double distilSeconds = (System.nanoTime() - td) / 1e9;
         Path tmp = dir.resolve(".l2e-export");
         L2eSpec spec = OnnxExport.write(model, teacher.name(), tmp);
@@ -91,6 +92,7 @@ final class L2eFitting {
         prov.put("train_rows", xTrain.n);
         prov.put("validation_rows", xVal.n);
         prov.put("explains", ex.classification() ? "the predicted class's probability" : "f");
+        prov.put("mirror_below", ex.classification() ? mirrorBelow : "none");
         prov.put("teacher_seconds", teacherSeconds);
         prov.put("distil_seconds", distilSeconds);
         prov.put("params", Map.of("hidden", p.hidden(), "max_epochs", p.maxEpochs(), "batch_size", p.batchSize(),

@@ -14,11 +14,16 @@ import java.util.Arrays;
  *   logits[j]  = present_j ? o[j, 0..4] : (0, 0, ABSENT_NEUTRAL_LOGIT, 0, 0)
  *   score[j]   = present_j ? o[j, 5]    : 0
  * </pre>
+ * With a {@code mirrorBelow} threshold t (binary classifiers), o is first mirrored for rows with ŷ &lt; t, where the
+ * other class is predicted: label logits in reverse order, score negated. The network then learns attributions
+ * toward the explained class, the same for every row, and reports them toward the predicted class; a word seen only
+ * in one class's rows is still oriented right in the other's.
  * Array fields are shared, not copied: callers must not modify them.
  *
  * @param d                  feature dimension
  * @param hidden             context size h
  * @param sparse             whether absence (x_j = 0) means "not in the instance" (bag of words) rather than a value
+ * @param mirrorBelow        ŷ below which o is mirrored; NaN: never
  * @param e                  E, index j·h + k
  * @param u                  u, index k
  * @param b                  b, index k
@@ -31,8 +36,8 @@ import java.util.Arrays;
  * @param bestValidationLoss the validation loss of those weights
  * @param seconds            training wall time
  */
-public record DistilledExplainer(int d, int hidden, boolean sparse, float[] e, float[] u, float[] b, float[] p,
-                                 float[] q, float[] a, float[] r, int epochs, int bestEpoch,
+public record DistilledExplainer(int d, int hidden, boolean sparse, float mirrorBelow, float[] e, float[] u,
+                                 float[] b, float[] p, float[] q, float[] a, float[] r, int epochs, int bestEpoch,
                                  double bestValidationLoss, double seconds) {
     /** Output channels per feature: 5 label logits, then the score. */
     public static final int CHANNELS = 6;
@@ -56,6 +61,11 @@ public record DistilledExplainer(int d, int hidden, boolean sparse, float[] e, f
         check("r", r, (long) d * CHANNELS);
     }
 
+    /** Whether rows with ŷ below {@link #mirrorBelow} are mirrored. */
+    public boolean mirrors() {
+        return !Float.isNaN(mirrorBelow);
+    }
+
     private static void check(String name, float[] v, long expected) {
         if (v == null || v.length != expected) {
             throw new IllegalArgumentException(name + " must have " + expected + " values, has "
@@ -65,7 +75,9 @@ public record DistilledExplainer(int d, int hidden, boolean sparse, float[] e, f
 
     /** Whether both explainers compute the same function with bit-identical weights. */
     public boolean sameWeights(DistilledExplainer o) {
-        return d == o.d && hidden == o.hidden && sparse == o.sparse && Arrays.equals(e, o.e) && Arrays.equals(u, o.u)
+        return d == o.d && hidden == o.hidden && sparse == o.sparse
+                && Float.floatToIntBits(mirrorBelow) == Float.floatToIntBits(o.mirrorBelow)
+                && Arrays.equals(e, o.e) && Arrays.equals(u, o.u)
                 && Arrays.equals(b, o.b) && Arrays.equals(p, o.p) && Arrays.equals(q, o.q) && Arrays.equals(a, o.a)
                 && Arrays.equals(r, o.r);
     }
@@ -77,7 +89,8 @@ public record DistilledExplainer(int d, int hidden, boolean sparse, float[] e, f
 
     @Override
     public String toString() {
-        return "DistilledExplainer[d=" + d + ", hidden=" + hidden + ", sparse=" + sparse + ", parameters="
+        return "DistilledExplainer[d=" + d + ", hidden=" + hidden + ", sparse=" + sparse + ", mirrorBelow="
+                + mirrorBelow + ", parameters="
                 + parameterCount() + ", epochs=" + epochs + ", bestEpoch=" + bestEpoch + ", bestValidationLoss="
                 + bestValidationLoss + ", seconds=" + seconds + "]";
     }

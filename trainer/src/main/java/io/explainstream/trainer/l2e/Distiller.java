@@ -155,6 +155,21 @@ public final class Distiller {
      */
     public static DistilledExplainer fit(Rows xTrain, double[] yTrain, Rows wTrain, Rows xVal, double[] yVal,
                                          Rows wVal, Params p, PrintStream progress) {
+        return fit(xTrain, yTrain, wTrain, xVal, yVal, wVal, Float.NaN, p, progress);
+    }
+
+    /**
+     * Trains an explainer that mirrors its outputs for rows with ŷ below {@code mirrorBelow} (see
+     * {@link DistilledExplainer}); the teacher weights stay those of the predicted output, as in
+     * {@link #fit(Rows, double[], Rows, Rows, double[], Rows, Params, PrintStream)}.
+     *
+     * @param mirrorBelow a finite threshold on ŷ (binary classifiers: ŷ of probability 0.5), or NaN: never mirror
+     */
+    public static DistilledExplainer fit(Rows xTrain, double[] yTrain, Rows wTrain, Rows xVal, double[] yVal,
+                                         Rows wVal, float mirrorBelow, Params p, PrintStream progress) {
+        if (Float.isInfinite(mirrorBelow)) {
+            throw new IllegalArgumentException("mirrorBelow must be finite or NaN, was " + mirrorBelow);
+        }
         long t0 = System.nanoTime();
         if (p == null) {
             throw new IllegalArgumentException("params are required");
@@ -181,7 +196,7 @@ public final class Distiller {
             Engine engine = engine();
             engine.setRandomSeed((int) p.seed());
             try (NDManager root = engine.newBaseManager()) {
-                Net net = new Net(root, init(d, h, train.meanSlots(), sparse, p.seed()));
+                Net net = new Net(root, init(d, h, train.meanSlots(), sparse, mirrorBelow, p.seed()));
                 net.trainable();
                 Random shuffler = new Random(p.seed() + 1);
                 SplittableRandom pairs = new SplittableRandom(p.seed() + 2);
@@ -230,7 +245,7 @@ public final class Distiller {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 DistilledExplainer m = bestModel;
-                return new DistilledExplainer(d, h, sparse, m.e(), m.u(), m.b(), m.p(), m.q(), m.a(), m.r(), epoch,
+                return new DistilledExplainer(d, h, sparse, mirrorBelow, m.e(), m.u(), m.b(), m.p(), m.q(), m.a(), m.r(), epoch,
                         bestEpoch, best, seconds);
             }
         }
@@ -331,13 +346,14 @@ public final class Distiller {
         return i;
     }
 
-    private static DistilledExplainer init(int d, int h, double meanSlots, boolean sparse, long seed) {
+    private static DistilledExplainer init(int d, int h, double meanSlots, boolean sparse, float mirrorBelow,
+                                           long seed) {
         Random rng = new Random(seed);
         float[] e = gaussian(rng, d * h, 1 / Math.sqrt(Math.max(1, meanSlots)));
         float[] u = gaussian(rng, h, 1);
         float[] p = gaussian(rng, d * CHANNELS * h, 1 / Math.sqrt(h));
         float[] q = gaussian(rng, d * CHANNELS * h, 1 / Math.sqrt(h));
-        return new DistilledExplainer(d, h, sparse, e, u, new float[h], p, q, new float[d * CHANNELS],
+        return new DistilledExplainer(d, h, sparse, mirrorBelow, e, u, new float[h], p, q, new float[d * CHANNELS],
                 new float[d * CHANNELS], 0, 0, Double.NaN, 0);
     }
 
@@ -520,10 +536,23 @@ public final class Distiller {
         }
     }
 
+    /** o·MIRROR reverses the label logits and negates the score (row-major [C, C]). */
+    static final float[] MIRROR = mirror();
+
+    private static float[] mirror() {
+        float[] m = new float[CHANNELS * CHANNELS];
+        for (int k = 0; k < LABELS; k++) {
+            m[k * CHANNELS + (LABELS - 1 - k)] = 1;
+        }
+        m[SCORE * CHANNELS + SCORE] = -1;
+        return m;
+    }
+
     /** The network's parameters as DJL arrays, its forward pass, loss and Adam. */
     private static final class Net {
         final int d;
         final int h;
+        final float mirrorBelow;
         final NDArray e;
         final NDArray u;
         final NDArray b;
@@ -539,6 +568,7 @@ public final class Distiller {
         Net(NDManager root, DistilledExplainer m) {
             d = m.d();
             h = m.hidden();
+            mirrorBelow = m.mirrorBelow();
             e = root.create(m.e(), new Shape(d, h));
             u = root.create(m.u(), new Shape(1, h));
             b = root.create(m.b(), new Shape(h));
@@ -576,7 +606,14 @@ public final class Distiller {
             Shape narrow = new Shape(bl, CHANNELS);
             NDArray ag = a.gather(idx.broadcast(narrow), 0).reshape(n, len, CHANNELS);
             NDArray rg = r.gather(idx.broadcast(narrow), 0).reshape(n, len, CHANNELS);
-            return x3.mul(cp.add(ag)).add(cq).add(rg);
+            NDArray out = x3.mul(cp.add(ag)).add(cq).add(rg);
+            if (Float.isNaN(mirrorBelow)) {
+                return out;
+            }
+            NDArray mirrored = out.reshape(bl, CHANNELS).matMul(bm.create(MIRROR, new Shape(CHANNELS, CHANNELS)))
+                    .reshape(n, len, CHANNELS);
+            NDArray below = y.lt(mirrorBelow).reshape(n, 1, 1).broadcast(new Shape(n, len, CHANNELS));
+            return NDArrays.where(below, mirrored, out);
         }
 
         /** {summed labelling loss over present features, summed ranking loss over pairs or null when none}. */
@@ -668,7 +705,7 @@ public final class Distiller {
         }
 
         DistilledExplainer snapshot(boolean sparse) {
-            return new DistilledExplainer(d, h, sparse, e.toFloatArray(), u.toFloatArray(), b.toFloatArray(),
+            return new DistilledExplainer(d, h, sparse, mirrorBelow, e.toFloatArray(), u.toFloatArray(), b.toFloatArray(),
                     p.toFloatArray(), q.toFloatArray(), a.toFloatArray(), r.toFloatArray(), 0, 0, Double.NaN, 0);
         }
     }

@@ -44,7 +44,9 @@ import static io.explainstream.trainer.l2e.DistilledExplainer.LABELS;
  *       explainer's o[j, ch] = x_j·(c·P[j,ch,:] + A[j,ch]) + c·Q[j,ch,:] + R[j,ch] at j = id_s. A padding slot's
  *       outputs are those of feature 0 at value 0, which callers ignore.</li>
  * </ul>
- * The version is {@code l2e-} and the first 12 hex digits of the SHA-256 of the weights (the same for both layouts).
+ * An explainer that mirrors (binary classifiers, {@link DistilledExplainer#mirrorBelow()}) adds Less, MatMul and Where
+ * after o, in every layout. The version is {@code l2e-} and the first 12 hex digits of the SHA-256 of the weights and
+ * the mirroring threshold (the same for both layouts).
  */
 public final class OnnxExport {
     public static final String FILE = "l2e.onnx";
@@ -124,6 +126,9 @@ public final class OnnxExport {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(ByteBuffer.allocate(9).putInt(m.d()).putInt(m.hidden()).put((byte) (m.sparse() ? 1 : 0))
                     .array());
+            if (m.mirrors()) {
+                sha.update(ByteBuffer.allocate(4).putFloat(m.mirrorBelow()).array());
+            }
             for (float[] v : List.of(m.e(), m.u(), m.b(), m.p(), m.q(), m.a(), m.r())) {
                 sha.update(littleEndian(v).asReadOnlyBuffer());
             }
@@ -169,7 +174,8 @@ public final class OnnxExport {
                 .setProducerVersion("1")
                 .setDomain("io.explainstream")
                 .setDocString("L2E explainer distilled from " + spec.teacher() + " (d=" + d + ", hidden=" + h
-                        + ", sparse=" + m.sparse() + ", layout=" + (present ? "present" : "dense") + ")")
+                        + ", sparse=" + m.sparse() + ", layout=" + (present ? "present" : "dense")
+                        + (m.mirrors() ? ", mirrored below prediction " + m.mirrorBelow() : "") + ")")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g);
         meta(model, "version", spec.version());
@@ -177,6 +183,7 @@ public final class OnnxExport {
         meta(model, "d", Integer.toString(d));
         meta(model, "hidden", Integer.toString(h));
         meta(model, "sparse", Boolean.toString(m.sparse()));
+        meta(model, "mirror_below", m.mirrors() ? Float.toString(m.mirrorBelow()) : "none");
         meta(model, "layout", present ? "present" : "dense");
         meta(model, "epochs", Integer.toString(m.epochs()));
         meta(model, "best_validation_loss", String.format(Locale.ROOT, "%.6f", m.bestValidationLoss()));
@@ -227,7 +234,8 @@ public final class OnnxExport {
         g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceSum").setName("qr").addInput("qr_terms")
                 .addInput("axis3").addOutput("qr").addAttribute(intAttribute("keepdims", 0)));
         node(g, "Mul", "xpa", "x3", "pa");
-        node(g, "Add", "out", "xpa", "qr");                                  // [N, L, C]
+        node(g, "Add", raw(m), "xpa", "qr");                                 // [N, L, C]
+        mirror(g, m, PREDICTION, true);
         g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Split").setName("split").addInput("out")
                 .addInput("split_5_1").addOutput(LABELS_OUTPUT).addOutput("score3")
                 .addAttribute(intAttribute("axis", 2)));
@@ -268,7 +276,8 @@ public final class OnnxExport {
         node(g, "Add", "pa", "cp3", "A");
         node(g, "Mul", "xpa", "x3", "pa");
         node(g, "Add", "xpaq", "xpa", "cq3");
-        node(g, "Add", "out", "xpaq", "R");
+        node(g, "Add", raw(m), "xpaq", "R");
+        mirror(g, m, PREDICTION, true);
         node(g, "Slice", LABELS_OUTPUT, "out", "at0", "at5", "axis2");
         node(g, "Slice", "score3", "out", "at5", "at6", "axis2");
         node(g, "Squeeze", SCORES, "score3", "axis2");
@@ -315,7 +324,11 @@ public final class OnnxExport {
         node(g, "Add", "pa", "cp", "a_at");
         node(g, "Mul", "xpa", "vals2", "pa");
         node(g, "Add", "xpaq", "xpa", "cq");
-        node(g, "Add", "out", "xpaq", "r_at");
+        node(g, "Add", raw(m), "xpaq", "r_at");
+        if (m.mirrors()) {
+            gather(g, "prediction_at", PREDICTION, "rows", 0);
+            mirror(g, m, "prediction_at", false);
+        }
         node(g, "Slice", "labels_at", "out", "at0", "at5", "axis1");
         node(g, "Slice", "score_at2", "out", "at5", "at6", "axis1");
         node(g, "Squeeze", "score_at", "score_at2", "axis1");
@@ -326,6 +339,33 @@ public final class OnnxExport {
         node(g, "ScatterND", LABELS_OUTPUT, "labels_base", "at", "labels_at");
         node(g, "ConstantOfShape", "scores_base", "nd");
         node(g, "ScatterND", SCORES, "scores_base", "at", "score_at");
+    }
+
+    /** The per-feature output node's name: "out", or "out_raw" when {@link #mirror} makes "out" from it. */
+    private static String raw(DistilledExplainer m) {
+        return m.mirrors() ? "out_raw" : "out";
+    }
+
+    /**
+     * out = Where(prediction &lt; mirrorBelow, out_raw·MIRROR, out_raw), MIRROR reversing the label logits and negating
+     * the score; {@code prediction} is [N, 1] ({@code perRow}: out_raw is [N, L, C]) or [M, 1] aligned with out_raw's
+     * rows [M, C]. Nothing when the explainer does not mirror.
+     */
+    private static void mirror(OnnxMl.GraphProto.Builder g, DistilledExplainer m, String prediction, boolean perRow) {
+        if (!m.mirrors()) {
+            return;
+        }
+        g.addInitializer(floats("mirror_below", new float[]{m.mirrorBelow()}, 1));
+        g.addInitializer(floats("mirror_matrix", Distiller.MIRROR, CHANNELS, CHANNELS));
+        node(g, "Less", "mirror_rows", prediction, "mirror_below");
+        String condition = "mirror_rows";
+        if (perRow) {
+            g.addInitializer(longs("mirror_axis", 2));
+            node(g, "Unsqueeze", "mirror_rows3", "mirror_rows", "mirror_axis");
+            condition = "mirror_rows3";
+        }
+        node(g, "MatMul", "out_mirrored", "out_raw", "mirror_matrix");
+        node(g, "Where", "out", condition, "out_mirrored", "out_raw");
     }
 
     private static void gather(OnnxMl.GraphProto.Builder g, String output, String data, String indices, int axis) {

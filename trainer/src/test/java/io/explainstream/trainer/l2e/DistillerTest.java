@@ -128,6 +128,51 @@ class DistillerTest {
     }
 
     @Test
+    void mirroringBelowTheClassBoundaryLearnsAPredictedClassTeacherBetterOnSparseTextData() {
+        Synthetic all = Synthetic.text(1200, 600, 7).ofPredictedClass();
+        Synthetic train = all.rows(0, 800);
+        Synthetic val = all.rows(800, 1000);
+        Synthetic test = all.rows(1000, 1200);
+        Distiller.Params p = Distiller.Params.text().withMaxEpochs(25);
+        DistilledExplainer plain = fit(train, val, p, null);
+        DistilledExplainer mirrored = Distiller.fit(train.x, train.y, train.w, val.x, val.y, val.w, 0.5f, p, null);
+        assertFalse(plain.mirrors());
+        assertTrue(mirrored.mirrors());
+        Agreement a = agreement(test, Distiller.forward(plain, test.x, test.y));
+        Agreement b = agreement(test, Distiller.forward(mirrored, test.x, test.y));
+        System.out.println("predicted-class teacher: plain " + a + ", mirrored " + b);
+        assertTrue(b.labels() > a.labels() + 0.05, "plain " + a + ", mirrored " + b);
+        assertTrue(b.signs() >= 0.9, "mirrored " + b);
+    }
+
+    @Test
+    void aMirroringExplainerReportsTheMirrorOfItsNetworkBelowTheThreshold() {
+        Synthetic all = Synthetic.text(300, 80, 13).ofPredictedClass();
+        DistilledExplainer m = Distiller.fit(all.x, all.y, all.w, all.x, all.y, all.w, 0.5f,
+                Distiller.Params.text().withMaxEpochs(2), null);
+        DistilledExplainer network = new DistilledExplainer(m.d(), m.hidden(), m.sparse(), Float.NaN, m.e(), m.u(),
+                m.b(), m.p(), m.q(), m.a(), m.r(), m.epochs(), m.bestEpoch(), m.bestValidationLoss(), m.seconds());
+        Distiller.Outputs out = Distiller.forward(m, all.x, all.y);
+        Distiller.Outputs raw = Distiller.forward(network, all.x, all.y);
+        int below = 0;
+        for (int i = 0; i < all.x.n; i++) {
+            boolean mirror = all.y[i] < 0.5;
+            below += mirror ? 1 : 0;
+            for (int p = all.x.ptr[i]; p < all.x.ptr[i + 1]; p++) {
+                int at = i * m.d() + all.x.col[p];
+                assertEquals(mirror ? -raw.scores()[at] : raw.scores()[at], out.scores()[at], 1e-6);
+                for (int k = 0; k < 5; k++) {
+                    assertEquals(raw.labelLogits()[at * 5 + (mirror ? 4 - k : k)], out.labelLogits()[at * 5 + k],
+                            1e-6);
+                }
+            }
+        }
+        assertTrue(below > 50 && below < all.x.n - 50, "both sides are exercised: " + below);
+        assertThrows(IllegalArgumentException.class, () -> Distiller.fit(all.x, all.y, all.w, all.x, all.y, all.w,
+                Float.POSITIVE_INFINITY, Distiller.Params.text().withMaxEpochs(1), null));
+    }
+
+    @Test
     void theSameSeedGivesIdenticalWeights() {
         Synthetic all = Synthetic.text(400, 120, 9);
         Synthetic train = all.rows(0, 300);

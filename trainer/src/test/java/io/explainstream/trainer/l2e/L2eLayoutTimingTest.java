@@ -61,7 +61,7 @@ class L2eLayoutTimingTest {
 
     private static DistilledExplainer randomExplainer(Random rng) {
         int c = DistilledExplainer.CHANNELS;
-        return new DistilledExplainer(D, HIDDEN, true, gaussian(rng, D * HIDDEN), gaussian(rng, HIDDEN),
+        return new DistilledExplainer(D, HIDDEN, true, Float.NaN, gaussian(rng, D * HIDDEN), gaussian(rng, HIDDEN),
                 gaussian(rng, HIDDEN), gaussian(rng, D * c * HIDDEN), gaussian(rng, D * c * HIDDEN),
                 gaussian(rng, D * c), gaussian(rng, D * c), 1, 1, 0, 0);
     }

@@ -36,6 +36,8 @@ class OnnxExportParityTest {
     private DistilledExplainer tabular;
     private Synthetic textTest;
     private DistilledExplainer text;
+    private DistilledExplainer textMirrored;
+    private DistilledExplainer tabularMirrored;
 
     @BeforeAll
     void train() {
@@ -45,6 +47,13 @@ class OnnxExportParityTest {
         Synthetic txt = Synthetic.text(700, 300, 23);
         textTest = withEdgeRows(txt.rows(500, 700));
         text = fit(txt.rows(0, 400), txt.rows(400, 500), Distiller.Params.text().withMaxEpochs(4));
+        Synthetic signedText = txt.ofPredictedClass();
+        textMirrored = Distiller.fit(signedText.x, signedText.y, signedText.w, signedText.x, signedText.y,
+                signedText.w, 0.5f, Distiller.Params.text().withMaxEpochs(3), null);
+        Synthetic signedTab = tab.rows(0, 500);
+        double middle = Arrays.stream(signedTab.y).sorted().toArray()[signedTab.y.length / 2];
+        tabularMirrored = Distiller.fit(signedTab.x, signedTab.y, signedTab.w, signedTab.x, signedTab.y,
+                signedTab.w, (float) middle, Distiller.Params.tabular().withMaxEpochs(3), null);
     }
 
     private static DistilledExplainer fit(Synthetic train, Synthetic val, Distiller.Params p) {
@@ -163,6 +172,23 @@ class OnnxExportParityTest {
     void sparseTextExportMatchesTheDjlForwardPassInThePresentLayout() {
         assertEquals(OnnxExport.Layout.PRESENT, OnnxExport.Layout.of(text));
         checkParity(text, textTest, "text-present", OnnxExport.Layout.PRESENT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(OnnxExport.Layout.class)
+    void aMirroringTextExplainerMatchesTheDjlForwardPass(OnnxExport.Layout layout) {
+        assertTrue(textMirrored.mirrors());
+        assertTrue(!OnnxExport.version(textMirrored).equals(OnnxExport.version(new DistilledExplainer(
+                textMirrored.d(), textMirrored.hidden(), true, Float.NaN, textMirrored.e(), textMirrored.u(),
+                textMirrored.b(), textMirrored.p(), textMirrored.q(), textMirrored.a(), textMirrored.r(), 0, 0, 0, 0))),
+                "the version names the mirroring");
+        checkParity(textMirrored, textTest, "text-mirrored-" + layout, layout);
+    }
+
+    @Test
+    void aMirroringTabularExplainerMatchesTheDjlForwardPass() {
+        assertTrue(tabularMirrored.mirrors());
+        checkParity(tabularMirrored, tabTest, "tabular-mirrored", OnnxExport.Layout.DENSE);
     }
 
     @Test

@@ -93,4 +93,13 @@ final class Synthetic {
         }
         return new Synthetic(x.select(idx), Arrays.copyOfRange(y, from, to), w.select(idx));
     }
+
+    /** The same rows with the teacher weights of the predicted class (multiplied by -1 where y &lt; 0.5). */
+    Synthetic ofPredictedClass() {
+        double[] sign = new double[x.n];
+        for (int i = 0; i < x.n; i++) {
+            sign[i] = y[i] < 0.5 ? -1 : 1;
+        }
+        return new Synthetic(x, y, Masks.signed(w, sign));
+    }
 }
