@@ -142,6 +142,6 @@ public final class ExplainTopology {
                 serdes.explanationRequest().deserializer(), L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)),
                 parent);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(),
-                serdes.pendingExplanation()).withLoggingEnabled(Map.of()), L2E);
+                serdes.pendingExplanation()).withCachingEnabled().withLoggingEnabled(Map.of()), L2E);
     }
 }
