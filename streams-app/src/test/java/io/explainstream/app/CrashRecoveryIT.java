@@ -5,13 +5,9 @@ import io.explainstream.app.ItSupport.Collected;
 import io.explainstream.app.ItSupport.Topics;
 import io.explainstream.app.topology.TestBundles;
 import io.explainstream.bundle.LoadedBundle;
-import io.explainstream.serde.ConfluentSchemaRegistry;
-import io.explainstream.serde.RegistrySettings;
-import io.explainstream.testkit.ApicurioRegistry;
-import io.explainstream.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,42 +30,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrashRecoveryIT {
     private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
     private static final int KILLS = Integer.getInteger("crash.kills", 3);
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registryServer;
-    private static ConfluentSchemaRegistry registry;
+    @RegisterExtension
+    static final ServersExtension servers = new ServersExtension();
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void startServers() {
+    static void printSeed() {
         System.out.println("crash.seed=" + SEED + " crash.kills=" + KILLS);
-        kafka = EmbeddedKafka.start();
-        registryServer = ApicurioRegistry.start();
-        registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryServer.url(), true, Map.of()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (registryServer != null) {
-            registryServer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test
     void shouldLoseAndDuplicateNothingWhenTheAppIsKilledAndRestarted() throws Exception {
         Random random = new Random(SEED);
-        Topics t = Topics.create(kafka, "crash", 3);
+        Topics t = Topics.create(servers.kafka(), "crash", 3);
         Path config = config(t, "crash", "crash-1");
         Path log = dir.resolve("crash.log");
-        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 4000, 0.05, random);
-        CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(20));
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(servers.registry(), t.input(), 4000, 0.05,
+                random);
+        CompletableFuture<Void> load = ItSupport.paced(servers.kafka(), inputs, Duration.ofSeconds(20));
         Process app = AppProcess.start(config, log);
         try {
             for (int kill = 0; kill < KILLS; kill++) {
@@ -81,7 +61,7 @@ class CrashRecoveryIT {
                 app = AppProcess.start(config, log);
             }
             load.get(2, TimeUnit.MINUTES);
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(4));
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(4));
             Accounting a = Accounting.of(inputs, c);
             System.out.println("crash: " + a.in() + " in, " + a.out() + " out, " + a.dlq() + " dlq, "
                     + a.lost().size() + " lost, " + a.duplicated().size() + " duplicated, " + KILLS + " kills");
@@ -99,23 +79,24 @@ class CrashRecoveryIT {
     @Test
     void shouldLoseAndDuplicateNothingWhenOneOfTwoInstancesIsKilled() throws Exception {
         Random random = new Random(SEED + 1);
-        Topics t = Topics.create(kafka, "rebalance", 4);
+        Topics t = Topics.create(servers.kafka(), "rebalance", 4);
         String applicationId = ItSupport.uniqueId("rebalance");
         Path configA = config(t, applicationId, "instance-a");
         Path configB = config(t, applicationId, "instance-b");
         Path log = dir.resolve("rebalance.log");
-        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 3000, 0.05, random);
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(servers.registry(), t.input(), 3000, 0.05,
+                random);
         Process a = AppProcess.start(configA, log);
         Process b = AppProcess.start(configB, log);
         try {
-            CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(15));
+            CompletableFuture<Void> load = ItSupport.paced(servers.kafka(), inputs, Duration.ofSeconds(15));
             ItSupport.awaitRunning(log, 2);
             Thread.sleep(1000 + random.nextInt(3000));
             a.destroyForcibly();
             assertTrue(a.waitFor(30, TimeUnit.SECONDS));
             System.out.println("killed instance a; instance b takes over its tasks");
             load.get(2, TimeUnit.MINUTES);
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(4));
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(4));
             Accounting acc = Accounting.of(inputs, c);
             System.out.println("rebalance: " + acc.in() + " in, " + acc.out() + " out, " + acc.dlq() + " dlq, "
                     + acc.lost().size() + " lost, " + acc.duplicated().size() + " duplicated");
@@ -129,7 +110,7 @@ class CrashRecoveryIT {
 
     private Path config(Topics t, String applicationId, String instance) throws Exception {
         LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("bundle-" + instance), false);
-        Map<String, String> s = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+        Map<String, String> s = ItSupport.appSettings(servers.kafka(), servers.registryServer().url(), t, bundle,
                 dir.resolve("state-" + instance), applicationId.startsWith("it-") ? applicationId
                         : ItSupport.uniqueId(applicationId));
         s.put("group.instance.id", instance);

@@ -10,15 +10,10 @@ import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.ExplanationSource;
 import io.explainstream.serde.AvroSerde;
-import io.explainstream.serde.ConfluentSchemaRegistry;
-import io.explainstream.serde.RegistrySettings;
-import io.explainstream.testkit.ApicurioRegistry;
-import io.explainstream.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,46 +35,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * once in the output or the DLQ, keyed as it came in.
  */
 class ExplainEndToEndIT {
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registryServer;
-    private static ConfluentSchemaRegistry registry;
+    @RegisterExtension
+    static final ServersExtension servers = new ServersExtension();
 
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void startServers() {
-        kafka = EmbeddedKafka.start();
-        registryServer = ApicurioRegistry.start();
-        registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryServer.url(), true, Map.of()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (registryServer != null) {
-            registryServer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void shouldPutEveryInputExactlyOnceInTheOutputOrTheDlq() throws Exception {
-        Topics t = Topics.create(kafka, "e2e", 3);
+        Topics t = Topics.create(servers.kafka(), "e2e", 3);
         LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("e2e"), false);
-        Map<String, String> settings = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+        Map<String, String> settings = ItSupport.appSettings(servers.kafka(), servers.registryServer().url(), t, bundle,
                 dir.resolve("state-e2e"), ItSupport.uniqueId("e2e"));
-        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 10_000, 0.05,
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(servers.registry(), t.input(), 10_000, 0.05,
                 new Random(42));
         long bad = inputs.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("bad-")).count();
 
         try (ExplainstreamApp app = ExplainstreamApp.start(AppConfig.parse(settings))) {
-            ItSupport.produce(kafka, inputs);
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(4));
+            ItSupport.produce(servers.kafka(), inputs);
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(4));
             assertEquals(KafkaStreams.State.RUNNING, app.streams().state());
 
             Accounting.of(inputs, c).assertExactlyOnce();
@@ -89,7 +63,7 @@ class ExplainEndToEndIT {
                 assertEquals(expected, DeadLetters.header(d.headers(), DeadLetters.REASON), key(d));
                 assertEquals(t.input(), DeadLetters.header(d.headers(), DeadLetters.SOURCE_TOPIC));
             }
-            AvroSerde<ExplainedEvent> serde = new AvroSerde<>(ExplainedEvent.class, registry, false);
+            AvroSerde<ExplainedEvent> serde = new AvroSerde<>(ExplainedEvent.class, servers.registry(), false);
             long l2e = 0;
             for (ConsumerRecord<byte[], byte[]> o : c.output()) {
                 ExplainedEvent e = serde.deserializer().deserialize(t.output(), o.value());
@@ -112,23 +86,23 @@ class ExplainEndToEndIT {
 
     @Test
     void shouldExplainEventsFromATopicWithTheRunCommandAndStopOnSigterm() throws Exception {
-        Topics t = Topics.create(kafka, "run", 2);
+        Topics t = Topics.create(servers.kafka(), "run", 2);
         LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("run"), false);
         int httpPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             httpPort = s.getLocalPort();
         }
-        Map<String, String> settings = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+        Map<String, String> settings = ItSupport.appSettings(servers.kafka(), servers.registryServer().url(), t, bundle,
                 dir.resolve("state-run"), ItSupport.uniqueId("run"));
         settings.put("explainstream.http.port", Integer.toString(httpPort));
         Path config = ItSupport.propertiesFile(dir.resolve("run.properties"), settings);
         Path log = dir.resolve("run.log");
         Process p = AppProcess.start(config, log);
         try {
-            List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 300, 0.1,
+            List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(servers.registry(), t.input(), 300, 0.1,
                     new Random(7));
-            ItSupport.produce(kafka, inputs);
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(3));
+            ItSupport.produce(servers.kafka(), inputs);
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(3));
             assertEquals(inputs.size(), c.size(), () -> ItSupport.tail(log));
             assertTrue(ItSupport.get(httpPort, "/metrics").contains("explainstream_l2e_provider{provider=\"CPU\"} 1.0"));
             p.destroy();

@@ -13,18 +13,13 @@ import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.FidelityWindow;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.AvroSerde;
-import io.explainstream.serde.ConfluentSchemaRegistry;
-import io.explainstream.serde.RegistrySettings;
-import io.explainstream.testkit.ApicurioRegistry;
-import io.explainstream.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,46 +47,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * metrics the deploy/ dashboard and alert rules query against a live /metrics scrape, and a bundle swap under load.
  */
 class OperationsIT {
-    private static EmbeddedKafka kafka;
-    private static ApicurioRegistry registryServer;
-    private static ConfluentSchemaRegistry registry;
+    @RegisterExtension
+    static final ServersExtension servers = new ServersExtension();
 
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void startServers() {
-        kafka = EmbeddedKafka.start();
-        registryServer = ApicurioRegistry.start();
-        registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryServer.url(), true, Map.of()));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (registryServer != null) {
-            registryServer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static final long WINDOW = 2_000;
 
     @Test
     void shouldPublishFidelityWindowsOfTheOutputAndExportEveryMetricTheDashboardAndRulesQuery() throws Exception {
-        Topics t = Topics.create(kafka, "ops", 3);
+        Topics t = Topics.create(servers.kafka(), "ops", 3);
         LoadedBundle bundle = TestBundles.tabularWithL2e(dir.resolve("ops"), false);
-        Map<String, String> settings = ItSupport.appSettings(kafka, registryServer.url(), t, bundle,
+        Map<String, String> settings = ItSupport.appSettings(servers.kafka(), servers.registryServer().url(), t, bundle,
                 dir.resolve("state-ops"), ItSupport.uniqueId("ops"));
         settings.put("explainstream.fidelity.window-ms", Long.toString(WINDOW));
         settings.put("explainstream.fidelity.grace-ms", "0");
         settings.put("explainstream.fidelity.flush-ms", "200");
         long t0 = (System.currentTimeMillis() - 600_000) / WINDOW * WINDOW;
-        AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
+        AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, servers.registry(), true);
         List<ProducerRecord<byte[], byte[]>> inputs = new ArrayList<>();
         Random r = new Random(5);
         for (int i = 0; i < 2000; i++) {
@@ -102,10 +76,10 @@ class OperationsIT {
                     in.serializer().serialize(t.input(), e)));
         }
         try (ExplainstreamApp app = ExplainstreamApp.start(AppConfig.parse(settings))) {
-            ItSupport.produce(kafka, inputs);
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(3));
+            ItSupport.produce(servers.kafka(), inputs);
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(3));
             Accounting.of(inputs, c).assertExactlyOnce();
-            AvroSerde<ExplainedEvent> outSerde = new AvroSerde<>(ExplainedEvent.class, registry, false);
+            AvroSerde<ExplainedEvent> outSerde = new AvroSerde<>(ExplainedEvent.class, servers.registry(), false);
             Map<String, double[]> expected = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> o : c.output()) {
                 ExplainedEvent e = outSerde.deserializer().deserialize(t.output(), o.value());
@@ -140,7 +114,7 @@ class OperationsIT {
 
     @Test
     void shouldSwapTheBundleUnderLoadWithoutLosingOrDuplicatingEvents() throws Exception {
-        Topics t = Topics.create(kafka, "swap", 3);
+        Topics t = Topics.create(servers.kafka(), "swap", 3);
         LoadedBundle v1 = TestBundles.tabularWithL2e(dir.resolve("swap-v1"), false);
         ModelBundle m = v1.model();
         LoadedBundle v2 = BundleIo.write(new ModelBundle(m.formatVersion(), m.modelId(), "test-bundle-2", m.task(),
@@ -150,14 +124,14 @@ class OperationsIT {
         Files.writeString(corrupt.resolve("bundle.json"), "{ \"formatVersion\": 1, \"modelId\": \"test-model\" }");
         Path current = dir.resolve("swap-current");
         Files.createSymbolicLink(current, v1.directory());
-        Map<String, String> settings = ItSupport.appSettings(kafka, registryServer.url(), t, v1,
+        Map<String, String> settings = ItSupport.appSettings(servers.kafka(), servers.registryServer().url(), t, v1,
                 dir.resolve("state-swap"), ItSupport.uniqueId("swap"));
         settings.put("explainstream.bundle.path", current.toString());
         settings.put("explainstream.bundle.watch-interval-ms", "200");
-        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(registry, t.input(), 6000, 0.02,
+        List<ProducerRecord<byte[], byte[]>> inputs = ItSupport.inputs(servers.registry(), t.input(), 6000, 0.02,
                 new Random(11));
         try (ExplainstreamApp app = ExplainstreamApp.start(AppConfig.parse(settings));
-             KafkaProducer<byte[], byte[]> producer = ItSupport.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = ItSupport.producer(servers.kafka())) {
             for (int i = 0; i < inputs.size(); i++) {
                 producer.send(inputs.get(i));
                 if (i % 200 == 199) {
@@ -166,7 +140,7 @@ class OperationsIT {
                 }
                 if (i == 2000) {
                     producer.flush();
-                    ItSupport.collect(kafka, t, 1500, Duration.ofSeconds(90));
+                    ItSupport.collect(servers.kafka(), t, 1500, Duration.ofSeconds(90));
                     repoint(current, v2.directory());
                 }
                 if (i == 4000) {
@@ -178,9 +152,9 @@ class OperationsIT {
                 }
             }
             producer.flush();
-            Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(3));
+            Collected c = ItSupport.collect(servers.kafka(), t, inputs.size(), Duration.ofMinutes(3));
             Accounting.of(inputs, c).assertExactlyOnce();
-            AvroSerde<ExplainedEvent> serde = new AvroSerde<>(ExplainedEvent.class, registry, false);
+            AvroSerde<ExplainedEvent> serde = new AvroSerde<>(ExplainedEvent.class, servers.registry(), false);
             Map<String, Integer> versions = new LinkedHashMap<>();
             Map<Integer, String> lastByPartition = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> o : c.output()) {
@@ -218,9 +192,9 @@ class OperationsIT {
      */
     private static Map<String, FidelityWindow> readFidelity(String topic, Map<String, double[]> expected,
                                                             Duration timeout) {
-        AvroSerde<FidelityWindow> serde = new AvroSerde<>(FidelityWindow.class, registry, false);
+        AvroSerde<FidelityWindow> serde = new AvroSerde<>(FidelityWindow.class, servers.registry(), false);
         Map<String, FidelityWindow> latest = new HashMap<>();
-        Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        Map<String, Object> c = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "fidelity-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

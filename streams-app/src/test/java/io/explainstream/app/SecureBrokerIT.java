@@ -8,7 +8,6 @@ import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.ConfluentSchemaRegistry;
-import io.explainstream.serde.RegistrySettings;
 import io.explainstream.testkit.ApicurioRegistry;
 import io.explainstream.testkit.EmbeddedKafka;
 import io.explainstream.testkit.TestTls;
@@ -73,6 +72,7 @@ class SecureBrokerIT {
     static Path dir;
 
     private static TestTls tls;
+    private static ItServers servers;
     private static EmbeddedKafka kafka;
     private static ApicurioRegistry registryServer;
     private static ConfluentSchemaRegistry registry;
@@ -80,22 +80,17 @@ class SecureBrokerIT {
     @BeforeAll
     static void startServers() {
         tls = TestTls.generate(dir.resolve("tls"), KEYSTORE_PASSWORD, TRUSTSTORE_PASSWORD);
-        kafka = EmbeddedKafka.startSecure(dir.resolve("broker"), tls);
+        servers = ItServers.around(EmbeddedKafka.startSecure(dir.resolve("broker"), tls));
+        kafka = servers.kafka();
         kafka.createScramUser(APP_USER, SCRAM_PASSWORD);
-        registryServer = ApicurioRegistry.start();
-        registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryServer.url(), true, Map.of()));
+        registryServer = servers.registryServer();
+        registry = servers.registry();
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (registryServer != null) {
-            registryServer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
