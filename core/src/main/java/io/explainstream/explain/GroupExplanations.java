@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The explanation an assigned group gives an event: each feature of θ_k with a non-zero contribution θ_j·x'_j,
- * labelled per instance, largest |contribution| first, at most {@code limit} of them.
+ * labelled per instance, largest |contribution| first (ties: lower feature index first), at most {@code limit} of
+ * them.
  */
 public final class GroupExplanations {
     private static final Comparator<Attribution> LARGEST_FIRST = Comparator
@@ -18,23 +19,78 @@ public final class GroupExplanations {
     private GroupExplanations() {
     }
 
-    public static List<Attribution> of(GimeModel model, Workspace ws, int limit) {
+    /** Receives an explanation's features in order; see {@link #write}. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(int index, String name, double value, double weight, double contribution, Label label);
+    }
+
+    /** Reusable arrays for {@link #write}, grown to the widest group seen; one per thread. */
+    public static final class Scratch {
+        private double[] contributions = new double[0];
+        private Label[] labels = new Label[0];
+        private int[] order = new int[0];
+
+        private void ensure(int n) {
+            if (contributions.length < n) {
+                contributions = new double[n];
+                labels = new Label[n];
+                order = new int[n];
+            }
+        }
+    }
+
+    /**
+     * Hands the group explanation of the event assigned in {@code ws} to {@code sink}, feature by feature, without
+     * allocating (beyond growing {@code scratch} once per wider group).
+     *
+     * @return the number of features handed over
+     */
+    public static int write(GimeModel model, Workspace ws, int limit, Scratch scratch, Sink sink) {
         int k = ws.group();
         int[] idx = model.explanationIndices(k);
         double[] w = model.explanationWeights(k);
-        double[] contributions = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            contributions[i] = w[i] * ws.scaled(idx[i]);
-        }
-        Label[] labels = Labels.of(contributions);
-        List<Attribution> out = new ArrayList<>(idx.length);
-        for (int i = 0; i < idx.length; i++) {
-            if (contributions[i] != 0) {
-                out.add(new Attribution(idx[i], model.featureName(idx[i]), ws.scaled(idx[i]), w[i], contributions[i],
-                        labels[i]));
+        int n = idx.length;
+        scratch.ensure(n);
+        double[] c = scratch.contributions;
+        int[] order = scratch.order;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            c[i] = w[i] * ws.scaled(idx[i]);
+            if (c[i] != 0) {
+                order[m++] = i;
             }
         }
-        return top(out, limit);
+        Labels.of(c, n, scratch.labels);
+        for (int a = 1; a < m; a++) {
+            int item = order[a];
+            int b = a;
+            while (b > 0 && before(c, idx, item, order[b - 1])) {
+                order[b] = order[b - 1];
+                b--;
+            }
+            order[b] = item;
+        }
+        int out = Math.min(m, limit);
+        for (int t = 0; t < out; t++) {
+            int i = order[t];
+            sink.accept(idx[i], model.featureName(idx[i]), ws.scaled(idx[i]), w[i], c[i], scratch.labels[i]);
+        }
+        return out;
+    }
+
+    private static boolean before(double[] c, int[] idx, int i, int j) {
+        double a = Math.abs(c[i]);
+        double b = Math.abs(c[j]);
+        return a > b || (a == b && idx[i] < idx[j]);
+    }
+
+    /** The same explanation as a list of {@link Attribution}s. */
+    public static List<Attribution> of(GimeModel model, Workspace ws, int limit) {
+        List<Attribution> out = new ArrayList<>();
+        write(model, ws, limit, new Scratch(), (index, name, value, weight, contribution, label) ->
+                out.add(new Attribution(index, name, value, weight, contribution, label)));
+        return out;
     }
 
     /** Scores from a neural explainer as attributions: non-zero scores, labelled, largest |score| first. */
@@ -51,11 +107,7 @@ public final class GroupExplanations {
                 out.add(new Attribution(j, model.featureName(j), scaled[j], s[j], s[j], l[j]));
             }
         }
-        return top(out, limit);
-    }
-
-    private static List<Attribution> top(List<Attribution> all, int limit) {
-        all.sort(LARGEST_FIRST);
-        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+        out.sort(LARGEST_FIRST);
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
     }
 }

@@ -10,11 +10,19 @@ public final class Labels {
     }
 
     public static Label[] of(double[] weights) {
+        Label[] labels = new Label[weights.length];
+        of(weights, weights.length, labels);
+        return labels;
+    }
+
+    /** The labels of {@code weights[0..n)} into {@code labels[0..n)}, without allocating. */
+    public static void of(double[] weights, int n, Label[] labels) {
         double posSum = 0;
         double negSum = 0;
         int pos = 0;
         int neg = 0;
-        for (double w : weights) {
+        for (int i = 0; i < n; i++) {
+            double w = weights[i];
             if (w > 0) {
                 posSum += w;
                 pos++;
@@ -25,8 +33,7 @@ public final class Labels {
         }
         double posMean = pos == 0 ? 0 : posSum / pos;
         double negMean = neg == 0 ? 0 : negSum / neg;
-        Label[] labels = new Label[weights.length];
-        for (int i = 0; i < weights.length; i++) {
+        for (int i = 0; i < n; i++) {
             double w = weights[i];
             if (w > 0) {
                 labels[i] = w >= posMean ? Label.HIGH_POSITIVE : Label.LOW_POSITIVE;
@@ -36,7 +43,6 @@ public final class Labels {
                 labels[i] = Label.NEUTRAL;
             }
         }
-        return labels;
     }
 
     /** The label of the opposite sign (HIGH_POSITIVE ↔ HIGH_NEGATIVE, LOW_POSITIVE ↔ LOW_NEGATIVE; NEUTRAL stays). */

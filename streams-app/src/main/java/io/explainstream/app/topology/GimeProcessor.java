@@ -1,7 +1,6 @@
 package io.explainstream.app.topology;
 
 import io.explainstream.app.fidelity.Observation;
-import io.explainstream.explain.GroupExplanations;
 import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Route;
 import io.explainstream.gime.Workspace;
@@ -45,6 +44,7 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
     private Counter[] groupEvents;
     private DistributionSummary posteriors;
     private Timer endToEnd;
+    private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
 
     GimeProcessor(ModelHolder models, int maxFeatures, String outputSink, String uncertainTarget,
                   String fidelityTarget, Dlq dlq) {
@@ -94,8 +94,8 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
         double fz = model.target().toZ(f);
         double residual = Math.abs(ws.surrogateZ() - fz);
         Route route = s.router().route(ws.posterior(), residual);
-        ExplainedEvent draft = Outputs.explained(event, s.bundle().model(), model, ws, residual, route,
-                ExplanationSource.GROUP, GroupExplanations.of(model, ws, maxFeatures), System.nanoTime() - start);
+        ExplainedEvent draft = Outputs.explainedWith(event, s.bundle().model(), model, ws, residual, route,
+                ExplanationSource.GROUP, groupAttributions.of(model, ws, maxFeatures), System.nanoTime() - start);
         int group = ws.group();
         groupEvents[group].increment();
         posteriors.record(ws.posterior());

@@ -2,6 +2,8 @@ package io.explainstream.app.topology;
 
 import io.explainstream.bundle.ModelBundle;
 import io.explainstream.explain.Attribution;
+import io.explainstream.explain.GroupExplanations;
+import io.explainstream.explain.Label;
 import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Route;
 import io.explainstream.gime.Workspace;
@@ -41,14 +43,43 @@ final class Outputs {
     static ExplainedEvent explained(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
                                     double residual, Route route, ExplanationSource source,
                                     List<Attribution> attributions, long gimeNanos) {
+        return explainedWith(e, bundle, model, ws, residual, route, source, attributions(attributions), gimeNanos);
+    }
+
+    static ExplainedEvent explainedWith(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
+                                        double residual, Route route, ExplanationSource source,
+                                        List<FeatureAttribution> features, long gimeNanos) {
         Integer runnerUp = ws.runnerUp() < 0 ? null : ws.runnerUp();
         Double runnerUpPosterior = ws.runnerUp() < 0 ? null : ws.runnerUpPosterior();
         return new ExplainedEvent(e.getEventId(), e.getModelId(), e.getModelVersion(), e.getEventTime(),
                 e.getPrediction(), ws.group(), ws.posterior(), runnerUp, runnerUpPosterior,
-                new Explanation(source, attributions(attributions)), model.target().fromZ(ws.surrogateZ()), residual,
+                new Explanation(source, features), model.target().fromZ(ws.surrogateZ()), residual,
                 REASONS[route.ordinal()], bundle.version(), null,
                 new Timings(System.currentTimeMillis(), gimeNanos, null, null),
                 e.getAttributes());
+    }
+
+    /**
+     * The group explanation of the event assigned in a workspace as the output record's attributions, built without
+     * intermediate objects; one per processor (not thread-safe).
+     */
+    static final class GroupAttributions implements GroupExplanations.Sink {
+        private final GroupExplanations.Scratch scratch = new GroupExplanations.Scratch();
+        private List<FeatureAttribution> target;
+
+        List<FeatureAttribution> of(GimeModel model, Workspace ws, int limit) {
+            List<FeatureAttribution> out = new ArrayList<>(Math.min(limit,
+                    model.explanationIndices(ws.group()).length));
+            target = out;
+            GroupExplanations.write(model, ws, limit, scratch, this);
+            target = null;
+            return out;
+        }
+
+        @Override
+        public void accept(int index, String name, double value, double weight, double contribution, Label label) {
+            target.add(new FeatureAttribution(index, name, value, weight, contribution, LABELS[label.ordinal()]));
+        }
     }
 
     static List<FeatureAttribution> attributions(List<Attribution> from) {
