@@ -58,8 +58,17 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         if (data == null) {
             return null;
         }
-        int id = idsBySubject.computeIfAbsent(AvroSerde.subject(topic, isKey), this::schemaId);
         Buffer buffer = buffers.get();
+        boolean key = isKey;
+        int id;
+        if (topic == buffer.topic && key == buffer.key) {
+            id = buffer.id;
+        } else {
+            id = idsBySubject.computeIfAbsent(AvroSerde.subject(topic, key), this::schemaId);
+            buffer.topic = topic;
+            buffer.key = key;
+            buffer.id = id;
+        }
         ByteArrayOutputStream out = buffer.out;
         out.reset();
         out.write(0);
@@ -97,5 +106,9 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private static final class Buffer {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         BinaryEncoder encoder;
+        /** The last topic (by identity) this thread wrote to, and its schema id: no subject string per record. */
+        String topic;
+        boolean key;
+        int id;
     }
 }
