@@ -3,13 +3,10 @@ package io.explainstream.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -49,8 +46,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final List<String> extraJvmArgs;
     private final String datasourceUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Thread shutdownHook = new Thread(this::destroyProcess, "apicurio-registry-shutdown");
-    private volatile Process process;
+    private final ChildProcess child;
 
     private ApicurioRegistry(Path home, String runnerJar, int port, Path logFile, List<String> extraJvmArgs) {
         this(home, runnerJar, port, logFile, extraJvmArgs, null);
@@ -64,6 +60,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         this.port = port;
         this.logFile = logFile;
         this.extraJvmArgs = List.copyOf(extraJvmArgs);
+        this.child = new ChildProcess("Apicurio Registry", logFile, STOP_TIMEOUT);
     }
 
     /** Unpacks the app if needed, starts it on a free port and waits until its API answers. */
@@ -75,7 +72,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path home = unpack(zip, Path.of(System.getProperty("java.io.tmpdir"), "explainstream-apicurio-" + version));
             Path logDir = Files.createTempDirectory("explainstream-apicurio-log");
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
-                    freePort(), logDir.resolve("apicurio.log"), List.of());
+                    ChildProcess.freePort(), logDir.resolve("apicurio.log"), List.of());
             return launched(registry);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare Apicurio Registry from " + zip + ": " + e, e);
@@ -96,7 +93,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path home = unpack(zip, installRoot.resolve("explainstream-apicurio-" + version));
             Path tmp = Files.createDirectories(runDir.resolve("tmp"));
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
-                    freePort(), runDir.resolve("apicurio.log"),
+                    ChildProcess.freePort(), runDir.resolve("apicurio.log"),
                     List.of("-Djava.io.tmpdir=" + tmp, "-XX:-UsePerfData"));
             return launched(registry);
         } catch (IOException e) {
@@ -117,7 +114,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Path home = unpack(zip, Path.of(System.getProperty("java.io.tmpdir"), "explainstream-apicurio-" + version));
             Files.createDirectories(dataDir);
             ApicurioRegistry registry = new ApicurioRegistry(home, "apicurio-registry-app-" + version + "-runner.jar",
-                    freePort(), dataDir.resolve("apicurio.log"), List.of("-XX:-UsePerfData"),
+                    ChildProcess.freePort(), dataDir.resolve("apicurio.log"), List.of("-XX:-UsePerfData"),
                     "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
             return launched(registry);
         } catch (IOException e) {
@@ -126,7 +123,6 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private static ApicurioRegistry launched(ApicurioRegistry registry) {
-        Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
         try {
             registry.launch();
         } catch (RuntimeException e) {
@@ -138,8 +134,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** The process id of the registry's JVM, or -1 when it is not running. */
     public long pid() {
-        Process p = process;
-        return p == null || !p.isAlive() ? -1 : p.pid();
+        return child.pid();
     }
 
     /** The Confluent-compatible API base URL, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7}. */
@@ -157,7 +152,7 @@ public final class ApicurioRegistry implements AutoCloseable {
      * lost, a {@link #startPersistent} registry's is kept.
      */
     public synchronized void stop() {
-        destroyProcess();
+        child.stop();
     }
 
     /**
@@ -165,104 +160,38 @@ public final class ApicurioRegistry implements AutoCloseable {
      * schemas when it is {@link #startPersistent persistent}.
      */
     public synchronized void restart() {
-        destroyProcess();
+        child.stop();
         launch();
     }
 
     /** Whether the registry process is alive. */
     public boolean running() {
-        Process p = process;
-        return p != null && p.isAlive();
+        return child.running();
     }
 
     /** Stops the registry process. */
     @Override
     public synchronized void close() {
-        destroyProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+        child.stop();
+        child.close();
     }
 
     private synchronized void launch() {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        cmd.addAll(extraJvmArgs);
-        cmd.add("-jar");
-        cmd.add(runnerJar);
-        ProcessBuilder builder = new ProcessBuilder(cmd)
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        jvm.addAll(extraJvmArgs);
+        ProcessBuilder builder = new ProcessBuilder(ChildProcess.java(jvm, "-jar", runnerJar)).directory(home.toFile());
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         if (datasourceUrl != null) {
             builder.environment().put("APICURIO_DATASOURCE_URL", datasourceUrl);
         }
-        long started = System.nanoTime();
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start Apicurio Registry with " + java + ": " + e, e);
-        }
-        awaitReady();
-        LOG.info("Apicurio Registry ready at {} in {} ms (pid {}, log {})", url(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), logFile);
-    }
-
-    private void awaitReady() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+        HttpRequest subjects = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited with status " + process.exitValue()
-                        + " before it was ready; log " + logFile + ":\n" + logTail());
-            }
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                destroyProcess();
-                throw new IllegalStateException("interrupted while waiting for Apicurio Registry", e);
-            }
-            sleep(200);
-        }
-        destroyProcess();
-        throw new IllegalStateException("Apicurio Registry was not ready at " + url() + " after " + START_TIMEOUT
-                + "; log " + logFile + ":\n" + logTail());
-    }
-
-    private synchronized void destroyProcess() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        long started = System.nanoTime();
+        child.start(builder, START_TIMEOUT,
+                () -> http.send(subjects, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        LOG.info("Apicurio Registry ready at {} in {} ms (pid {}, log {})", url(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), child.pid(), logFile);
     }
 
     private static Properties testkitProperties() {
@@ -327,22 +256,6 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
         for (Path p : paths) {
             Files.deleteIfExists(p);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

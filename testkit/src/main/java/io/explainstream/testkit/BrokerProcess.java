@@ -2,13 +2,10 @@ package io.explainstream.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -41,8 +38,7 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
     private final Path config;
     private final Path logFile;
     private final int port;
-    private final Thread shutdownHook = new Thread(this::kill, "kafka-broker-process-shutdown");
-    private volatile Process process;
+    private final ChildProcess child;
 
     private BrokerProcess(Path dataDir, int port, int controllerPort) throws IOException {
         this.dataDir = dataDir;
@@ -50,14 +46,14 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
         this.logFile = dataDir.resolve("broker.log");
         this.config = dataDir.resolve("server.properties");
         Files.writeString(config, properties(dataDir.resolve("logs"), port, controllerPort), StandardCharsets.UTF_8);
+        this.child = new ChildProcess("the Kafka broker", logFile, STOP_TIMEOUT);
     }
 
     /** Formats a new node under {@code dataDir} (created; deleted by {@link #close()}), starts it and waits for it. */
     public static BrokerProcess start(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            BrokerProcess broker = new BrokerProcess(dataDir, freePort(), freePort());
-            Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
+            BrokerProcess broker = new BrokerProcess(dataDir, ChildProcess.freePort(), ChildProcess.freePort());
             try {
                 broker.format();
                 broker.start();
@@ -100,22 +96,10 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
         // a restart after a crash elects it cleanly; with them, a SIGKILLed lone node comes back through an
         // unclean election, and the transaction coordinator can lose state (a hanging transaction that blocks
         // read_committed readers for good). ELR needs more than one replica to be of use anyway.
-        List<String> cmd = java("kafka.tools.StorageTool", "format", "--standalone", "-t",
+        child.runOnce(new ProcessBuilder(java("kafka.tools.StorageTool", "format", "--standalone", "-t",
                 Uuid.randomUuid().toString(), "-c", config.toString(),
-                "--feature", "eligible.leader.replicas.version=0");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("formatting the Kafka node failed; log " + logFile + ":\n" + logTail());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run the Kafka storage tool: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while formatting the Kafka node", e);
-        }
+                "--feature", "eligible.leader.replicas.version=0")), Duration.ofSeconds(60),
+                "formatting the Kafka node");
     }
 
     /** Starts the broker (again), on the same data and ports, and waits until it answers; no-op if it runs. */
@@ -124,59 +108,37 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
             return;
         }
         long started = System.nanoTime();
-        try {
-            process = new ProcessBuilder(java("kafka.Kafka", config.toString())).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start the Kafka broker: " + e, e);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
+            child.start(new ProcessBuilder(java("kafka.Kafka", config.toString())), START_TIMEOUT,
+                    () -> !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty());
         }
-        awaitReady();
         LOG.info("Kafka broker ready at {} in {} ms (pid {}, log {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), logFile);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), child.pid(), logFile);
     }
 
     /** Stops the broker with SIGTERM (a controlled shutdown), SIGKILL after 30 s; its data stays. */
     public synchronized void stop() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Kafka broker did not stop within {}; killing it", STOP_TIMEOUT);
-                p.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
+        if (child.stop()) {
+            LOG.warn("Kafka broker did not stop within {}; killed it", STOP_TIMEOUT);
         }
     }
 
     /** Kills the broker with SIGKILL (a crash: no controlled shutdown, log recovery at the next start). */
     public synchronized void kill() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.kill();
     }
 
     /** Whether the broker process is alive. */
     public boolean running() {
-        Process p = process;
-        return p != null && p.isAlive();
+        return child.running();
     }
 
     /** The broker's process id, or -1 when it is not running. */
     public long pid() {
-        Process p = process;
-        return p == null || !p.isAlive() ? -1 : p.pid();
+        return child.pid();
     }
 
     @Override
@@ -212,12 +174,7 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
     /** Kills the broker and deletes its data folder. */
     @Override
     public void close() {
-        kill();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+        child.close();
         try (Stream<Path> walk = Files.walk(dataDir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
@@ -225,58 +182,10 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
         }
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the Kafka broker exited with status " + process.exitValue()
-                            + " before it was ready; log " + logFile + ":\n" + logTail());
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
-            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
-        }
-        kill();
-        throw new IllegalStateException("the Kafka broker was not ready at " + bootstrapServers() + " after "
-                + START_TIMEOUT + "; log " + logFile + ":\n" + logTail());
-    }
-
     private static List<String> java(String mainClass, String... args) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = ChildProcess.java(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp",
+                System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 }
