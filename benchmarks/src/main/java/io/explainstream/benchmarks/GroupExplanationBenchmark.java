@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * Building the output record's attributions from an assigned event's group explanation (s = 5, at most 5 features
  * kept, as the stage does): {@code direct} writes {@link FeatureAttribution}s straight from the group's weights
  * through a reused scratch ({@link GroupExplanations#write}), {@code viaAttributions} builds the intermediate
- * {@link Attribution} list first, as the stage did before (that code is kept below), and converts it. One operation is one event, assignment
- * included; events cycle through 1024 pre-generated vectors.
+ * {@link Attribution} list first, as the stage did before (that code is kept below), and converts it. One
+ * operation is one event, assignment included; events cycle through 1024 pre-generated vectors.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -33,9 +33,9 @@ import java.util.Map;
  * {@link #RETAIN_WALL} of wall clock since it was last published (an idle task's stream time runs ahead with the wall
  * clock, so stream time alone would forget a window a slow task still owes sums to); sums that arrive later still are
  * not published (a window with only part of its events would replace the complete one) but logged and counted in
- * {@code explainstream_fidelity_late_discarded_total}. Each published window is compared with the trainer's fidelity in the bundle;
- * {@code drift.windows} consecutive windows out of bounds raise a drift alarm (metric, log line, alert record).
- * Sums and alarm state are in changelogged stores.
+ * {@code explainstream_fidelity_late_discarded_total}. Each published window is compared with the trainer's
+ * fidelity in the bundle; {@code drift.windows} consecutive windows out of bounds raise a drift alarm (metric, log
+ * line, alert record). Sums and alarm state are in changelogged stores.
  */
 public final class FidelityMergeProcessor implements Processor<byte[], byte[], byte[], Object> {
     private static final Logger LOG = LoggerFactory.getLogger(FidelityMergeProcessor.class);

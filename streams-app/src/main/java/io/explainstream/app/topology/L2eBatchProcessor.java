@@ -47,8 +47,9 @@ import java.util.Map;
  * waiting or every {@code maxWait} of wall-clock time. The buffer is a cached, changelogged store holding each input
  * record as received (so a crash loses none: the cache is written to the changelog at every commit, before the input
  * offsets); an event explained before the next commit never reaches the changelog but as a tombstone. The decoded
- * events wait beside it in memory, so a flush reads the store only after a restore. Each output keeps its input's key and timestamp. If the explainer fails, the batch
- * is published with its group explanations (and routing reasons) instead, so nothing is lost.
+ * events wait beside it in memory, so a flush reads the store only after a restore. Each output keeps its input's
+ * key and timestamp. If the explainer fails, the batch is published with its group explanations (and routing
+ * reasons) instead, so nothing is lost.
  */
 final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[], Object> {
     private static final Logger LOG = LoggerFactory.getLogger(L2eBatchProcessor.class);

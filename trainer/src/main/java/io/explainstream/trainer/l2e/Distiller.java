@@ -245,8 +245,8 @@ public final class Distiller {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 DistilledExplainer m = bestModel;
-                return new DistilledExplainer(d, h, sparse, mirrorBelow, m.e(), m.u(), m.b(), m.p(), m.q(), m.a(), m.r(), epoch,
-                        bestEpoch, best, seconds);
+                return new DistilledExplainer(d, h, sparse, mirrorBelow, m.e(), m.u(), m.b(), m.p(), m.q(), m.a(),
+                        m.r(), epoch, bestEpoch, best, seconds);
             }
         }
     }
@@ -705,8 +705,9 @@ public final class Distiller {
         }
 
         DistilledExplainer snapshot(boolean sparse) {
-            return new DistilledExplainer(d, h, sparse, mirrorBelow, e.toFloatArray(), u.toFloatArray(), b.toFloatArray(),
-                    p.toFloatArray(), q.toFloatArray(), a.toFloatArray(), r.toFloatArray(), 0, 0, Double.NaN, 0);
+            return new DistilledExplainer(d, h, sparse, mirrorBelow, e.toFloatArray(), u.toFloatArray(),
+                    b.toFloatArray(), p.toFloatArray(), q.toFloatArray(), a.toFloatArray(), r.toFloatArray(), 0, 0,
+                    Double.NaN, 0);
         }
     }
 }
