@@ -1,51 +1,27 @@
 package io.explainstream.app.topology;
 
 import io.explainstream.schema.PredictionEvent;
-import io.explainstream.serde.DecodeException;
 import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Decodes a raw input record as a PredictionEvent and checks the event itself (ids, model, prediction).
  * Valid events go to {@code next}; anything else goes to the DLQ sink with its reason.
  */
-final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object> {
-    private final Deserializer<PredictionEvent> deserializer;
+final class DecodeProcessor extends DecodingProcessor<PredictionEvent> {
     private final ModelHolder models;
     private final String next;
-    private final Dlq dlq;
-    private ProcessorContext<byte[], Object> context;
 
     DecodeProcessor(Deserializer<PredictionEvent> deserializer, ModelHolder models, String next, Dlq dlq) {
-        this.deserializer = deserializer;
+        super(deserializer, dlq);
         this.models = models;
         this.next = next;
-        this.dlq = dlq;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Object> context) {
-        this.context = context;
-    }
-
-    @Override
-    public void process(Record<byte[], byte[]> record) {
-        if (record.value() == null) {
-            dlq.send(context, record, new Violation(InvalidReason.NULL_VALUE, "record has no value"));
-            return;
-        }
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-        PredictionEvent event;
-        try {
-            event = deserializer.deserialize(topic, record.headers(), record.value());
-        } catch (DecodeException e) {
-            dlq.send(context, record, new Violation(reasonOf(e.kind()), e.getMessage()));
-            return;
-        }
+    void decoded(Record<byte[], byte[]> record, PredictionEvent event) {
         Violation v = check(event);
         if (v != null) {
             dlq.send(context, record, v);
@@ -68,14 +44,5 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
                     "prediction.score is " + e.getPrediction().getScore());
         }
         return null;
-    }
-
-    static InvalidReason reasonOf(DecodeException.Kind kind) {
-        return switch (kind) {
-            case UNKNOWN_SCHEMA_ID -> InvalidReason.UNKNOWN_SCHEMA_ID;
-            case INCOMPATIBLE_SCHEMA -> InvalidReason.INCOMPATIBLE_SCHEMA;
-            case NOT_WIRE_FORMAT, MALFORMED_AVRO -> InvalidReason.DESERIALIZATION_FAILED;
-            case TOO_LARGE -> InvalidReason.TOO_LARGE;
-        };
     }
 }
