@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The present layout (spec with inputIndices) behind the dense {@link L2eExplainer} interface. */
 class OnnxL2eExplainerPresentLayoutTest {
 
-    private static final int D = 7;
-    private static final float[] W = {0.5f, -1.25f, 2f, 0f, 3.5f, -0.75f, 1f};
+    private static final int D = LinearExplainerFixture.D;
+    private static final float[] W = LinearExplainerFixture.W;
 
     @TempDir
     Path dir;
@@ -59,23 +59,6 @@ class OnnxL2eExplainerPresentLayoutTest {
         return x;
     }
 
-    private static float[] predictions(Random rnd, int n) {
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = (float) rnd.nextGaussian();
-        }
-        return y;
-    }
-
-    private static boolean nearLabelBoundary(float s) {
-        for (float b : new float[]{-2f, -1f, 1f, 2f}) {
-            if (Math.abs(s - b) < 1e-4f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Present features: the linear explainer's score and label; absent ones: exactly 0 and NEUTRAL. */
     private static void assertExplained(float[][] x, float[] y, int n, L2eResult r) {
         assertEquals(n, r.size());
@@ -92,7 +75,7 @@ class OnnxL2eExplainerPresentLayoutTest {
                     continue;
                 }
                 assertEquals(expected[j], s, 1e-6f, "row " + i + " feature " + j);
-                if (r.labels() != null && !nearLabelBoundary(s)) {
+                if (r.labels() != null && !LinearExplainerFixture.nearLabelBoundary(s)) {
                     assertEquals(labels[j], r.labels()[i][j], "row " + i + " feature " + j);
                 }
             }
@@ -104,7 +87,7 @@ class OnnxL2eExplainerPresentLayoutTest {
     void scoresAndLabelsMatchTheHandComputation(int n) {
         Random rnd = new Random(17 + n);
         float[][] x = sparseRows(rnd, n);
-        float[] y = predictions(rnd, n);
+        float[] y = LinearExplainerFixture.predictions(rnd, n);
         try (OnnxL2eExplainer explainer = openPresent(true)) {
             L2eResult r = explainer.explain(x, y, n);
             assertExplained(x, y, n, r);
@@ -144,7 +127,7 @@ class OnnxL2eExplainerPresentLayoutTest {
         try (OnnxL2eExplainer explainer = openPresent(false)) {
             for (int n : new int[]{64, 1, 100, 3, 64}) {
                 float[][] x = sparseRows(rnd, n);
-                float[] y = predictions(rnd, n);
+                float[] y = LinearExplainerFixture.predictions(rnd, n);
                 L2eResult r = explainer.explain(x, y, n);
                 assertNull(r.labels());
                 assertExplained(x, y, n, r);

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class OnnxL2eExplainerTest {
 
-    private static final int D = 7;
-    private static final float[] W = {0.5f, -1.25f, 2f, 0f, 3.5f, -0.75f, 1f};
+    private static final int D = LinearExplainerFixture.D;
+    private static final float[] W = LinearExplainerFixture.W;
 
     @TempDir
     Path dir;
@@ -54,29 +54,12 @@ class OnnxL2eExplainerTest {
         return x;
     }
 
-    private static float[] predictions(Random rnd, int n) {
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = (float) (rnd.nextGaussian());
-        }
-        return y;
-    }
-
-    private static boolean nearLabelBoundary(float s) {
-        for (float b : new float[]{-2f, -1f, 1f, 2f}) {
-            if (Math.abs(s - b) < 1e-4f) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 64})
     void scoresAndLabelsMatchTheHandComputation(int n) {
         Random rnd = new Random(42 + n);
         float[][] x = rows(rnd, n, D);
-        float[] y = predictions(rnd, n);
+        float[] y = LinearExplainerFixture.predictions(rnd, n);
         try (OnnxL2eExplainer explainer = openCpu(true)) {
             L2eResult r = explainer.explain(x, y, n);
             assertEquals(n, r.size());
@@ -88,7 +71,7 @@ class OnnxL2eExplainerTest {
                 assertEquals(D, r.labels()[i].length);
                 Label[] labels = TestOnnxModels.expectedLabels(expected, null);
                 for (int j = 0; j < D; j++) {
-                    if (!nearLabelBoundary(expected[j])) {
+                    if (!LinearExplainerFixture.nearLabelBoundary(expected[j])) {
                         assertEquals(labels[j], r.labels()[i][j],
                                 "row " + i + " feature " + j + " score " + expected[j]);
                         labelled++;
@@ -129,7 +112,7 @@ class OnnxL2eExplainerTest {
     void withoutLabelOutputLabelsAreNull() {
         Random rnd = new Random(3);
         float[][] x = rows(rnd, 5, D);
-        float[] y = predictions(rnd, 5);
+        float[] y = LinearExplainerFixture.predictions(rnd, 5);
         try (OnnxL2eExplainer explainer = openCpu(false)) {
             L2eResult r = explainer.explain(x, y, 5);
             assertNull(r.labels());
@@ -144,7 +127,7 @@ class OnnxL2eExplainerTest {
     void explainsOnlyTheFirstNRowsAndReusesBuffersAcrossBatchSizes() {
         Random rnd = new Random(9);
         float[][] x = rows(rnd, 100, D);
-        float[] y = predictions(rnd, 100);
+        float[] y = LinearExplainerFixture.predictions(rnd, 100);
         try (OnnxL2eExplainer explainer = openCpu(true)) {
             for (int n : new int[]{64, 1, 100, 3, 64}) {
                 L2eResult r = explainer.explain(x, y, n);
@@ -168,8 +151,8 @@ class OnnxL2eExplainerTest {
             assertEquals(D, explainer.dimension());
             Gauge gauge = meters.get(OnnxL2eExplainer.PROVIDER_GAUGE).tag("provider", "CPU").gauge();
             assertEquals(1.0, gauge.value());
-            explainer.explain(rows(rnd, 7, D), predictions(rnd, 7), 7);
-            explainer.explain(rows(rnd, 3, D), predictions(rnd, 3), 3);
+            explainer.explain(rows(rnd, 7, D), LinearExplainerFixture.predictions(rnd, 7), 7);
+            explainer.explain(rows(rnd, 3, D), LinearExplainerFixture.predictions(rnd, 3), 3);
         }
         for (String name : List.of(OnnxL2eExplainer.ENCODE_TIMER, OnnxL2eExplainer.INFERENCE_TIMER,
                 OnnxL2eExplainer.DECODE_TIMER)) {
