@@ -61,6 +61,12 @@ public record DistilledExplainer(int d, int hidden, boolean sparse, float mirror
         check("r", r, (long) d * CHANNELS);
     }
 
+    /** The same network and training record with another mirroring threshold (NaN: never mirror). */
+    public DistilledExplainer withMirrorBelow(float threshold) {
+        return new DistilledExplainer(d, hidden, sparse, threshold, e, u, b, p, q, a, r, epochs, bestEpoch,
+                bestValidationLoss, seconds);
+    }
+
     /** Whether rows with ŷ below {@link #mirrorBelow} are mirrored. */
     public boolean mirrors() {
         return !Float.isNaN(mirrorBelow);

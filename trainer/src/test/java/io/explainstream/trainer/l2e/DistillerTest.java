@@ -150,8 +150,7 @@ class DistillerTest {
         Synthetic all = Synthetic.text(300, 80, 13).ofPredictedClass();
         DistilledExplainer m = Distiller.fit(all.x, all.y, all.w, all.x, all.y, all.w, 0.5f,
                 Distiller.Params.text().withMaxEpochs(2), null);
-        DistilledExplainer network = new DistilledExplainer(m.d(), m.hidden(), m.sparse(), Float.NaN, m.e(), m.u(),
-                m.b(), m.p(), m.q(), m.a(), m.r(), m.epochs(), m.bestEpoch(), m.bestValidationLoss(), m.seconds());
+        DistilledExplainer network = m.withMirrorBelow(Float.NaN);
         Distiller.Outputs out = Distiller.forward(m, all.x, all.y);
         Distiller.Outputs raw = Distiller.forward(network, all.x, all.y);
         int below = 0;
