@@ -29,10 +29,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code loadtest --embedded --chaos FAULTS}: the app runs as its own process (exactly_once_v2) on a broker that
- * runs as its own process, under paced load (2 % of it records that are not Avro, for the DLQ), while faults strike
- * at seeded random moments: {@code kill-app} (SIGKILL, then a restart with the same static member id) and
- * {@code restart-broker} (SIGTERM or SIGKILL, a few seconds down, started again on the same data and port). The
- * producer sends rate × duration events on a fixed schedule (catching up after a broker outage). Then it drains and reconciles output + DLQ (read_committed) against what the producer had acknowledged, by key.
+ * runs as its own process (its KRaft controller in another), under paced load (2 % of it records that are not Avro,
+ * for the DLQ), while faults strike at seeded random moments: {@code kill-app} (SIGKILL, then a restart with the same
+ * static member id) and {@code restart-broker} (SIGTERM or SIGKILL, a few seconds down, started again on the same
+ * data and port). The producer sends rate × duration events on a fixed schedule (catching up after a broker outage).
+ * Then it drains and reconciles output + DLQ (read_committed) against what the producer had acknowledged, by key.
  */
 final class ChaosSoak {
     static final List<String> FAULTS = List.of("kill-app", "restart-broker");

@@ -7,12 +7,18 @@ import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.SchemaRegistry;
 import io.explainstream.testkit.KafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -26,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -205,6 +212,58 @@ final class ItSupport {
             return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
         } catch (Exception e) {
             return e.toString();
+        }
+    }
+
+    /**
+     * What the broker says about transactions when an accounting fails: per partition of every topic but the broker's
+     * own, the end offset, the last stable offset and the producers with an open transaction; and every transaction
+     * the coordinator knows.
+     */
+    static String transactionReport(KafkaCluster kafka) {
+        StringBuilder b = new StringBuilder("transactions:\n");
+        try (Admin admin = kafka.admin()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            var names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .forEach((name, d) -> d.partitions().forEach(p -> partitions.add(new TopicPartition(name,
+                            p.partition()))));
+            for (TopicPartition tp : partitions) {
+                var spec = Map.of(tp, OffsetSpec.latest());
+                long end = admin.listOffsets(spec).partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
+                long stable = admin.listOffsets(spec, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
+                var producers = admin.describeProducers(List.of(tp)).partitionResult(tp)
+                        .get(10, TimeUnit.SECONDS).activeProducers().stream()
+                        .filter(p -> p.currentTransactionStartOffset().isPresent()).toList();
+                if (producers.isEmpty() && end == stable) {
+                    continue;
+                }
+                b.append("  ").append(tp).append(" end ").append(end).append(" stable ").append(stable)
+                        .append(" open ").append(producers).append('\n');
+            }
+            var listed = admin.listTransactions().all().get(10, TimeUnit.SECONDS);
+            var ids = listed.stream().map(TransactionListing::transactionalId).toList();
+            admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS)
+                    .forEach((id, d) -> b.append("  ").append(id).append(' ').append(d.state())
+                            .append(" epoch ").append(d.producerEpoch()).append(" partitions ")
+                            .append(d.topicPartitions()).append('\n'));
+        } catch (Exception e) {
+            b.append("  could not describe them: ").append(e).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Copies logs of a failed run to {@code target/it-logs/<test>/}, where they outlive the test's temporary folder. */
+    static void keepLogs(String test, Path... logs) {
+        try {
+            Path kept = Files.createDirectories(Path.of("target", "it-logs", test));
+            for (Path log : logs) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            System.out.println("logs kept in " + kept.toAbsolutePath());
+        } catch (Exception e) {
+            System.out.println("could not keep the logs: " + e);
         }
     }
 
