@@ -10,16 +10,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Per task: adds each event's {@link Observation} to its group's sums for the tumbling window of the record's
- * timestamp (in a changelogged store, so the sums are exactly-once with the events), and every {@code flush} of wall
- * clock sends the sums of the windows it has closed (end + grace at or before its stream time) and a heartbeat to the
- * merging task. While no record arrives, the task's stream time advances with the wall clock, so the last windows
- * close too.
+ * timestamp (in a deferred, changelogged store, so the sums are exactly-once with the events yet serialised once per
+ * commit, not once per event), and every {@code flush} of wall clock sends the sums of the windows it has closed (end +
+ * grace at or before its stream time) and a heartbeat to the merging task. While no record arrives, the task's stream
+ * time advances with the wall clock, so the last windows close too.
  */
 public final class FidelityObserveProcessor implements Processor<byte[], Observation, byte[], byte[]> {
     private final FidelitySettings settings;
@@ -32,6 +33,11 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
     private long lastRecordWall;
     private String task;
     private byte[] taskKey;
+    private Window[] recent = new Window[0];
+
+    /** The window each group's last event fell in, so an event of the same window needs no key or map lookup. */
+    private record Window(long start, String key, Sums sums) {
+    }
 
     public FidelityObserveProcessor(FidelitySettings settings, String storeName, String partialsSink) {
         this.settings = settings;
@@ -61,10 +67,18 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
         long ts = record.timestamp();
         long w = settings.window().toMillis();
         long start = Math.floorDiv(ts, w) * w;
-        String key = record.value().group() + ":" + start;
-        Sums sums = open.computeIfAbsent(key, k -> new Sums());
-        sums.add(record.value());
-        store.put(key, sums);
+        int group = record.value().group();
+        if (group >= recent.length) {
+            recent = Arrays.copyOf(recent, group + 1);
+        }
+        Window window = recent[group];
+        if (window == null || window.start != start) {
+            String key = group + ":" + start;
+            window = new Window(start, key, open.computeIfAbsent(key, k -> new Sums()));
+            recent[group] = window;
+        }
+        window.sums.add(record.value());
+        store.put(window.key, window.sums);
         streamTime = Math.max(streamTime, ts);
         lastRecordWall = context.currentSystemTimeMs();
     }
@@ -84,6 +98,9 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
             }
         }
         closed.sort(null);
+        if (!closed.isEmpty()) {
+            Arrays.fill(recent, null);
+        }
         for (String key : closed) {
             Sums s = open.remove(key);
             store.delete(key);

@@ -6,6 +6,7 @@ import io.explainstream.app.config.FidelitySettings;
 import io.explainstream.app.fidelity.FidelityMergeProcessor;
 import io.explainstream.app.fidelity.FidelityObserveProcessor;
 import io.explainstream.app.fidelity.Sums;
+import io.explainstream.app.state.DeferredStoreBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -121,8 +122,9 @@ public final class ExplainTopology {
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
         t.addProcessor(FIDELITY_OBSERVE, () -> new FidelityObserveProcessor(f, FIDELITY_TASK_STORE, PARTIALS_SINK),
                 GIME);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FIDELITY_TASK_STORE),
-                Serdes.String(), Sums.serde()).withCachingEnabled().withLoggingEnabled(Map.of()), FIDELITY_OBSERVE);
+        t.addStateStore(new DeferredStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(FIDELITY_TASK_STORE), Serdes.String(), Sums.serde()))
+                .withLoggingEnabled(Map.of()), FIDELITY_OBSERVE);
         t.addSink(PARTIALS_SINK, f.partialsTopic(), bytesOut, bytesOut, FIDELITY_OBSERVE);
         t.addSource(PARTIALS_SOURCE, bytesIn, bytesIn, f.partialsTopic());
         t.addProcessor(FIDELITY_MERGE, () -> new FidelityMergeProcessor(f, settings.models(), FIDELITY_WINDOW_STORE,
@@ -141,7 +143,8 @@ public final class ExplainTopology {
                 serdes.predictionEvent().deserializer(),
                 serdes.explanationRequest().deserializer(), L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)),
                 parent);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(),
-                serdes.pendingExplanation()).withCachingEnabled().withLoggingEnabled(Map.of()), L2E);
+        t.addStateStore(new DeferredStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(), serdes.pendingExplanation()))
+                .withLoggingEnabled(Map.of()), L2E);
     }
 }

@@ -44,9 +44,9 @@ import java.util.Map;
 
 /**
  * The L2E stage: buffers uncertain events and explains them in micro-batches, flushed when {@code batchSize} are
- * waiting or every {@code maxWait} of wall-clock time. The buffer is a cached, changelogged store holding each input
- * record as received (so a crash loses none: the cache is written to the changelog at every commit, before the input
- * offsets); an event explained before the next commit never reaches the changelog but as a tombstone. The decoded
+ * waiting or every {@code maxWait} of wall-clock time. The buffer is a deferred, changelogged store holding each input
+ * record as received (so a crash loses none: what is still buffered is written to the changelog at every commit,
+ * before the input offsets); an event explained before the next commit never reaches the changelog. The decoded
  * events wait beside it in memory, so a flush reads the store only after a restore. Each output keeps its input's
  * key and timestamp. If the explainer fails, the batch is published with its group explanations (and routing
  * reasons) instead, so nothing is lost.

@@ -251,10 +251,15 @@ class ExplainTopologyTest {
             List<ExplainedEvent> deadline = h.output.readValuesToList();
             assertEquals(List.of("a", "b"), deadline.stream().map(ExplainedEvent::getEventId).toList());
             assertEquals(2, deadline.get(0).getTimings().getL2eBatchSize());
+            assertEquals(List.of(0L, 1L), changelog.readRecordsToList().stream().filter(r -> r.value() == null)
+                    .map(r -> r.key()).toList(), "explained requests leave the changelog");
 
             for (String id : List.of("c", "d", "e")) {
                 h.send(id, Events.dense(id, MODEL_ID, CERTAIN, CERTAIN_SCORE));
             }
+            assertEquals(List.of("2=put", "3=put", "2=delete", "3=delete"), changelog.readRecordsToList().stream()
+                    .map(r -> r.key() + (r.value() == null ? "=delete" : "=put")).toList(),
+                    "e was explained in the call that buffered it: it never reached the changelog");
             List<ExplainedEvent> full = h.output.readValuesToList();
             assertEquals(List.of("c", "d", "e"), full.stream().map(ExplainedEvent::getEventId).toList());
             assertEquals(3, full.get(2).getTimings().getL2eBatchSize());
