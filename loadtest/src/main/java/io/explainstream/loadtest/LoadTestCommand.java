@@ -80,8 +80,9 @@ final class LoadTestCommand implements Callable<Integer> {
     boolean compareIdentity;
     @Option(names = "--rounds", defaultValue = "2", description = "Identity/explaining rounds with --compare-identity. Default ${DEFAULT-VALUE}.")
     int rounds;
-    @Option(names = "--backlog", defaultValue = "400000", description = "Events each --compare-identity run drains; "
-            + "each is timed from 10 %% to 90 %% of them. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--backlog", defaultValue = "1500000", description = "Events each --compare-identity run drains; "
+            + "each is timed from 10 %% to 90 %% of them (with fewer, a drain lasts a few commit intervals and the "
+            + "figures scatter). Default ${DEFAULT-VALUE}.")
     long backlog;
     @Option(names = "--max", description = "Find the highest sustainable rate (output keeps up, lag does not grow) "
             + "of the explaining and the identity topology: doubling from --rate, then bisecting.")
