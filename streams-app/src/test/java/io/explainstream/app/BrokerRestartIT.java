@@ -65,19 +65,9 @@ class BrokerRestartIT {
             try {
                 ItSupport.awaitRunning(log, 1);
                 CompletableFuture<Void> load = ItSupport.paced(kafka, inputs, Duration.ofSeconds(inputs.size() / 100));
-                Thread.sleep(3000 + random.nextInt(3000));
-                kafka.stop();
-                System.out.println("broker stopped (SIGTERM)");
-                Thread.sleep(3000 + random.nextInt(3000));
-                kafka.start();
-                System.out.println("broker started again");
+                outage(kafka, kafka::stop, "stopped (SIGTERM)", 3000, random);
                 for (int kill = 0; kill < KILLS; kill++) {
-                    Thread.sleep(4000 + random.nextInt(3000));
-                    kafka.kill();
-                    System.out.println("broker killed (SIGKILL)");
-                    Thread.sleep(3000 + random.nextInt(3000));
-                    kafka.start();
-                    System.out.println("broker started again");
+                    outage(kafka, kafka::kill, "killed (SIGKILL)", 4000, random);
                 }
                 load.get(3, TimeUnit.MINUTES);
                 Collected c = ItSupport.collect(kafka, t, inputs.size(), Duration.ofMinutes(3));
@@ -97,5 +87,16 @@ class BrokerRestartIT {
                 app.waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** After {@code upMillis} and up to 3 s more, takes the broker down; 3–6 s later starts it again. */
+    private static void outage(BrokerProcess kafka, Runnable down, String how, int upMillis, Random random)
+            throws InterruptedException {
+        Thread.sleep(upMillis + random.nextInt(3000));
+        down.run();
+        System.out.println("broker " + how);
+        Thread.sleep(3000 + random.nextInt(3000));
+        kafka.start();
+        System.out.println("broker started again");
     }
 }
