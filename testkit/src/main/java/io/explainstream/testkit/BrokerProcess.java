@@ -133,7 +133,10 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
                 config.toString())), Duration.ofSeconds(60), "formatting the Kafka broker");
     }
 
-    /** Starts the broker (again), on the same data and ports, and waits until it answers; no-op if it runs. */
+    /**
+     * Starts the broker (again; and the controller, if it does not run), on the same data and ports, and waits until
+     * it answers; no-op if it runs.
+     */
     public synchronized void start() {
         if (running()) {
             return;

@@ -26,10 +26,10 @@ import java.util.Map;
  *
  * <p>Contract: exactly as durable as a cached Kafka Streams store (what a commit covers is in the changelog in the
  * same transaction); readers see their own writes; scans ({@link #all()}, ranges) first hand the pending writes to the
- * wrapped store. A value object must not change after {@link #put} unless it is put again, except that a caller may
- * keep mutating the object it last put (the value written at the flush is its state then). The flush hook is Kafka
- * Streams' {@link CachedStateStore} interface (the one its own caching stores use), checked against the version
- * in use by {@code DeferredKeyValueStoreTest} and the topology tests that read the changelog.
+ * wrapped store. The store keeps the object put, not a copy: what the flush writes is that object's state then (so a
+ * caller may keep mutating the object it put, as the fidelity sums do). The flush hook is Kafka
+ * Streams' {@link CachedStateStore} interface (the one its own caching stores use): an internal interface, so
+ * {@code ExplainTopologyTest} reads the changelog to check that the Kafka Streams in use calls it at every commit.
  */
 public final class DeferredKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
     private static final Object DELETED = new Object();
