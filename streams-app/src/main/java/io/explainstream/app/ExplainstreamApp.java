@@ -180,10 +180,14 @@ public final class ExplainstreamApp implements AutoCloseable {
         return swapper.offer(location);
     }
 
-    /** Client settings for plain admin/consumer clients: the Kafka settings without the Streams-only ones. */
+    /**
+     * Client settings for plain admin/consumer clients: the Kafka settings without the Streams-only ones and without
+     * those Kafka Streams passes to its own producers and consumers only ({@code producer.*}, {@code consumer.*}).
+     */
     static Map<String, Object> clientConfig(AppConfig config) {
         Map<String, Object> c = new HashMap<>(config.kafka());
-        c.keySet().removeIf(k -> k.startsWith("explainstream.") || Set.of("application.id", "processing.guarantee",
+        c.keySet().removeIf(k -> k.startsWith("explainstream.") || k.startsWith("producer.")
+                || k.startsWith("consumer.") || Set.of("application.id", "processing.guarantee",
                 "ensure.explicit.internal.resource.naming", "state.dir", "num.stream.threads", "commit.interval.ms",
                 "processing.exception.handler", "default.deserialization.exception.handler").contains(k));
         return c;
@@ -204,10 +208,7 @@ public final class ExplainstreamApp implements AutoCloseable {
         if (config.stage() == Stage.GIME && config.l2e().enabled()) {
             needed.add(config.topics().l2eRequests());
         }
-        Map<String, Object> adminConfig = new HashMap<>(config.kafka());
-        adminConfig.keySet().removeIf(k -> k.startsWith("explainstream.") || Set.of("application.id",
-                "processing.guarantee", "ensure.explicit.internal.resource.naming").contains(k));
-        try (Admin admin = Admin.create(adminConfig)) {
+        try (Admin admin = Admin.create(clientConfig(config))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<String> missing = needed.stream().filter(t -> !existing.contains(t)).toList();
             if (!missing.isEmpty()) {

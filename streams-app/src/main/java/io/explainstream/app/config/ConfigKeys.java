@@ -114,7 +114,8 @@ public final class ConfigKeys {
     public static final Map<String, String> KAFKA_DEFAULTS = Map.of(
             "application.id", "explainstream",
             "processing.guarantee", "exactly_once_v2",
-            "ensure.explicit.internal.resource.naming", "true");
+            "ensure.explicit.internal.resource.naming", "true",
+            "producer.batch.size", "131072");
 
     /** Prefix of environment variables that carry Kafka settings: EXPLAINSTREAM_KAFKA_BOOTSTRAP_SERVERS → bootstrap.servers. */
     public static final String KAFKA_ENV_PREFIX = "EXPLAINSTREAM_KAFKA_";

@@ -61,6 +61,7 @@ class AppConfigTest {
         assertEquals("explainstream", c.kafka().get("application.id"));
         assertEquals("exactly_once_v2", c.kafka().get("processing.guarantee"));
         assertEquals("true", c.kafka().get("ensure.explicit.internal.resource.naming"));
+        assertEquals("131072", c.kafka().get("producer.batch.size"));
         assertFalse(c.kafka().containsKey("schema.registry.url"), "the registry URL is not a Kafka setting");
         assertFalse(c.kafka().keySet().stream().anyMatch(k -> k.startsWith("explainstream.")),
                 "explainstream's own keys are not passed to Kafka: " + c.kafka().keySet());
@@ -76,6 +77,7 @@ class AppConfigTest {
         m.put("explainstream.routing.min-posterior", "0.75");
         m.put("application.id", "explainstream-credit");
         m.put("processing.guarantee", "at_least_once");
+        m.put("producer.batch.size", "16384");
 
         AppConfig c = AppConfig.parse(m);
 
@@ -86,6 +88,7 @@ class AppConfigTest {
         assertEquals(0.75, c.minPosterior());
         assertEquals("explainstream-credit", c.kafka().get("application.id"));
         assertEquals("at_least_once", c.kafka().get("processing.guarantee"));
+        assertEquals("16384", c.kafka().get("producer.batch.size"));
     }
 
     @ParameterizedTest
