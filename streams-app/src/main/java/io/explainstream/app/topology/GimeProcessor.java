@@ -94,7 +94,7 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
         double fz = model.target().toZ(f);
         double residual = Math.abs(ws.surrogateZ() - fz);
         Route route = s.router().route(ws.posterior(), residual);
-        ExplainedEvent draft = Outputs.explainedWith(event, s.bundle().model(), model, ws, residual, route,
+        ExplainedEvent draft = Outputs.explained(event, s.bundle().model(), model, ws, residual, route,
                 ExplanationSource.GROUP, groupAttributions.of(model, ws, maxFeatures), System.nanoTime() - start);
         int group = ws.group();
         groupEvents[group].increment();

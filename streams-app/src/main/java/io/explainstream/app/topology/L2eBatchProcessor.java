@@ -76,6 +76,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private long nextSequence;
     private final ArrayDeque<Long> order = new ArrayDeque<>();
     private final Map<Long, Pending> memory = new HashMap<>();
+    private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
     private Counter l2eExplained;
     private Counter fallbacks;
     private Timer endToEnd;
@@ -238,7 +239,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             Router router = serving.router();
             Route route = router.route(ws.posterior(), residual);
             ExplainedEvent draft = Outputs.explained(e, serving.bundle().model(), model, ws, residual, route,
-                    ExplanationSource.GROUP, GroupExplanations.of(model, ws, settings.maxFeatures()), 0L);
+                    ExplanationSource.GROUP, groupAttributions.of(model, ws, settings.maxFeatures()), 0L);
             return new Pending(key, pe.getTimestamp(), payload, e, draft);
         } catch (DecodeException e) {
             deadLetter(key, pe.getTimestamp(), payload, new Violation(InvalidReason.PROCESSING_FAILED,

@@ -42,13 +42,7 @@ final class Outputs {
 
     static ExplainedEvent explained(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
                                     double residual, Route route, ExplanationSource source,
-                                    List<Attribution> attributions, long gimeNanos) {
-        return explainedWith(e, bundle, model, ws, residual, route, source, attributions(attributions), gimeNanos);
-    }
-
-    static ExplainedEvent explainedWith(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
-                                        double residual, Route route, ExplanationSource source,
-                                        List<FeatureAttribution> features, long gimeNanos) {
+                                    List<FeatureAttribution> features, long gimeNanos) {
         Integer runnerUp = ws.runnerUp() < 0 ? null : ws.runnerUp();
         Double runnerUpPosterior = ws.runnerUp() < 0 ? null : ws.runnerUpPosterior();
         return new ExplainedEvent(e.getEventId(), e.getModelId(), e.getModelVersion(), e.getEventTime(),
