@@ -29,7 +29,7 @@ import java.util.Map;
  * window, and publishes a window once every live task's stream time has passed its end plus grace (tasks silent for
  * ten flush intervals are forgotten). Sums that arrive after their window was closed (a task that started late)
  * are added to it and the window is published (again) with the corrected totals (the latest record per key and window
- * is the complete one). A published window's sums are kept for ten windows of the merged stream time and at least
+ * is the complete one); a window no other task had sums for is published then for the first time. A published window's sums are kept for ten windows of the merged stream time and at least
  * {@link #RETAIN_WALL} of wall clock since it was last published (an idle task's stream time runs ahead with the wall
  * clock, so stream time alone would forget a window a slow task still owes sums to); sums that arrive later still are
  * not published (a window with only part of its events would replace the complete one) but logged and counted in
@@ -58,6 +58,8 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
     private final Map<String, Long> publishedAt = new HashMap<>();
     private final Map<String, long[]> tasks = new HashMap<>();
     private long closedThrough = Long.MIN_VALUE;
+    /** The latest start of a published window forgotten since (after a restore: older than every restored one). */
+    private long forgottenThrough = Long.MAX_VALUE;
 
     public FidelityMergeProcessor(FidelitySettings settings, ModelHolder models, String sumsStore, String driftStore,
                                   String fidelitySink, String alertsSink) {
@@ -83,6 +85,10 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
         long restored = context.currentSystemTimeMs();
         for (String key : published.keySet()) {
             publishedAt.put(key, restored);
+            forgottenThrough = Math.min(forgottenThrough, start(key) - 1);
+        }
+        if (published.isEmpty()) {
+            forgottenThrough = Long.MIN_VALUE;
         }
         context.schedule(settings.flush(), PunctuationType.WALL_CLOCK_TIME, now -> {
             long silent = Math.max(10 * settings.flush().toMillis(), 10_000);
@@ -101,12 +107,17 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
             if (end + settings.grace().toMillis() <= closedThrough) {
                 String closedKey = "c:" + p.group() + ":" + p.windowStart();
                 Sums done = published.get(closedKey);
-                if (done == null) {
+                if (done == null && p.windowStart() <= forgottenThrough) {
                     FidelityGauges.lateDiscarded().increment();
                     LOG.warn("fidelity sums of group {} for the window at {} from {} arrived after the window was "
                             + "forgotten ({} events not in its published totals)", p.group(), p.windowStart(), p.task(),
                             p.sums().count());
                     return;
+                }
+                boolean first = done == null;
+                if (first) {
+                    done = new Sums();
+                    published.put(closedKey, done);
                 }
                 FidelityGauges.late().increment();
                 done.add(p.sums());
@@ -114,7 +125,7 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
                 publishedAt.put(closedKey, now);
                 LOG.info("late fidelity sums of group {} for the window at {} from {}: (re)publishing the window",
                         p.group(), p.windowStart(), p.task());
-                publish(p.group(), p.windowStart(), done, false);
+                publish(p.group(), p.windowStart(), done, first);
                 return;
             }
             String key = p.group() + ":" + p.windowStart();
@@ -160,6 +171,7 @@ public final class FidelityMergeProcessor implements Processor<byte[], byte[], b
             if (old) {
                 sums.delete(k);
                 publishedAt.remove(k);
+                forgottenThrough = Math.max(forgottenThrough, start(k));
             }
             return old;
         });

@@ -31,24 +31,8 @@ class FidelityMergeProcessorTest {
 
     @Test
     void shouldCorrectAWindowWithALateTasksSumsAfterAnIdleTaskRanAheadAndDiscardSumsPastRetention() {
-        FidelitySettings f = new FidelitySettings(true, "explain.fidelity", "explain.alerts", "partials",
-                Duration.ofMillis(WINDOW), Duration.ZERO, Duration.ofMillis(200), 5,
-                new FidelitySettings.DriftBounds(1.5, 0.05, 0.15, 3));
-        ModelHolder models = ModelHolder.fixed(TestBundles.write(TestBundles.tabular(null), dir.resolve("b")),
-                new Router(0.5, 1.0));
         MockProcessorContext<byte[], Object> context = new MockProcessorContext<>();
-        for (String name : List.of("sums", "drift")) {
-            KeyValueStore<String, ?> store = name.equals("sums")
-                    ? Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Sums.serde())
-                    .withLoggingDisabled().build()
-                    : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.String())
-                    .withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
-        FidelityMergeProcessor merge = new FidelityMergeProcessor(f, models, "sums", "drift", "fidelity", "alerts");
-        context.setCurrentSystemTimeMs(0);
-        merge.init(context);
+        FidelityMergeProcessor merge = merge(context);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
 
@@ -70,6 +54,39 @@ class FidelityMergeProcessorTest {
         assertEquals(1.0, meters.counter(FidelityGauges.LATE_DISCARDED).count());
         Metrics.removeRegistry(meters);
         assertTrue(published(context).isEmpty(), "a part of a forgotten window is never published as the window");
+    }
+
+    @Test
+    void shouldPublishAWindowOnlyALateTaskHadEventsInWhenItsSumsArrive() {
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>();
+        FidelityMergeProcessor merge = merge(context);
+        send(merge, new Partial("a", 2_000, 1, 0, sums(45)));
+        send(merge, Partial.heartbeat("a", 30_000));
+        assertEquals(List.of(45L), published(context), "task b is not known yet: its windows close without it");
+
+        send(merge, new Partial("b", 4_000, 1, 2_000, sums(12)));
+        assertEquals(List.of(12L), published(context), "no other task had events in it: published now, not dropped");
+    }
+
+    private FidelityMergeProcessor merge(MockProcessorContext<byte[], Object> context) {
+        FidelitySettings f = new FidelitySettings(true, "explain.fidelity", "explain.alerts", "partials",
+                Duration.ofMillis(WINDOW), Duration.ZERO, Duration.ofMillis(200), 5,
+                new FidelitySettings.DriftBounds(1.5, 0.05, 0.15, 3));
+        ModelHolder models = ModelHolder.fixed(TestBundles.write(TestBundles.tabular(null), dir.resolve("b")),
+                new Router(0.5, 1.0));
+        for (String name : List.of("sums", "drift")) {
+            KeyValueStore<String, ?> store = name.equals("sums")
+                    ? Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Sums.serde())
+                    .withLoggingDisabled().build()
+                    : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.String())
+                    .withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        FidelityMergeProcessor merge = new FidelityMergeProcessor(f, models, "sums", "drift", "fidelity", "alerts");
+        context.setCurrentSystemTimeMs(0);
+        merge.init(context);
+        return merge;
     }
 
     private static void send(FidelityMergeProcessor merge, Partial p) {
