@@ -22,6 +22,10 @@ public final class GroupExplanations {
     /** Receives an explanation's features in order; see {@link #write}. */
     @FunctionalInterface
     public interface Sink {
+        /** Called once, before the features, with how many follow. */
+        default void begin(int count) {
+        }
+
         void accept(int index, String name, double value, double weight, double contribution, Label label);
     }
 
@@ -72,6 +76,7 @@ public final class GroupExplanations {
             order[b] = item;
         }
         int out = Math.min(m, limit);
+        sink.begin(out);
         for (int t = 0; t < out; t++) {
             int i = order[t];
             sink.accept(idx[i], model.featureName(idx[i]), ws.scaled(idx[i]), w[i], c[i], scratch.labels[i]);

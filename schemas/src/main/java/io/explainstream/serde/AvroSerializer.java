@@ -59,16 +59,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             return null;
         }
         Buffer buffer = buffers.get();
-        boolean key = isKey;
-        int id;
-        if (topic == buffer.topic && key == buffer.key) {
-            id = buffer.id;
-        } else {
-            id = idsBySubject.computeIfAbsent(AvroSerde.subject(topic, key), this::schemaId);
-            buffer.topic = topic;
-            buffer.key = key;
-            buffer.id = id;
-        }
+        int id = schemaId(topic, buffer);
         ByteArrayOutputStream out = buffer.out;
         out.reset();
         out.write(0);
@@ -86,7 +77,29 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
         return out.toByteArray();
     }
 
-    private int schemaId(String subject) {
+    /**
+     * The id this serializer writes into records for {@code topic}: its schema registered (or looked up) under the
+     * topic's subject, as for {@link #serialize}.
+     *
+     * @throws SerializationException as {@link #serialize} does when the registry refuses or lacks the schema
+     */
+    public int schemaId(String topic) {
+        return schemaId(topic, buffers.get());
+    }
+
+    private int schemaId(String topic, Buffer buffer) {
+        boolean key = isKey;
+        if (topic == buffer.topic && key == buffer.key) {
+            return buffer.id;
+        }
+        int id = idsBySubject.computeIfAbsent(AvroSerde.subject(topic, key), this::subjectId);
+        buffer.topic = topic;
+        buffer.key = key;
+        buffer.id = id;
+        return id;
+    }
+
+    private int subjectId(String subject) {
         if (autoRegister) {
             try {
                 return registry.register(subject, schema);

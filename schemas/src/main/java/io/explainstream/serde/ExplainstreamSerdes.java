@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.Serde;
 /** The value serdes of the project's topics, all on one {@link SchemaRegistry}. */
 public record ExplainstreamSerdes(
         Serde<PredictionEvent> predictionEvent,
-        Serde<ExplainedEvent> explainedEvent,
+        AvroSerde<ExplainedEvent> explainedEvent,
         Serde<ExplanationRequest> explanationRequest) {
 
     public ExplainstreamSerdes {

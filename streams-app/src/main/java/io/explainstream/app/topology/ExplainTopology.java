@@ -73,8 +73,10 @@ public final class ExplainTopology {
             String fidelityTarget = settings.fidelityActive() ? FIDELITY_OBSERVE : null;
             t.addProcessor(DECODE, () -> new DecodeProcessor(serdes.predictionEvent().deserializer(), models,
                     GIME, new Dlq(DLQ_SINK, DECODE)), PREDICTIONS_SOURCE);
-            t.addProcessor(GIME, () -> new GimeProcessor(models, settings.maxFeatures(), OUTPUT_SINK, uncertainTarget,
-                    fidelityTarget, new Dlq(DLQ_SINK, GIME)), DECODE);
+            OutputEncoding encoding = new OutputEncoding(serdes.explainedEvent().serializer(),
+                    settings.topics().output());
+            t.addProcessor(GIME, () -> new GimeProcessor(models, settings.maxFeatures(), encoding, OUTPUT_SINK,
+                    uncertainTarget, fidelityTarget, new Dlq(DLQ_SINK, GIME)), DECODE);
             toOutput.add(GIME);
             toDlq.add(DECODE);
             toDlq.add(GIME);
@@ -102,7 +104,8 @@ public final class ExplainTopology {
             toDlq.add(REQUESTS_DECODE);
             toDlq.add(L2E);
         }
-        t.addSink(OUTPUT_SINK, settings.topics().output(), bytesOut, serdes.explainedEvent().serializer(),
+        t.addSink(OUTPUT_SINK, settings.topics().output(), bytesOut,
+                new ExplainedOutputSerializer(serdes.explainedEvent().serializer()),
                 toOutput.toArray(String[]::new));
         t.addSink(DLQ_SINK, settings.topics().dlq(), bytesOut, bytesOut, toDlq.toArray(String[]::new));
         if (settings.fidelityActive()) {

@@ -19,6 +19,8 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -361,6 +363,33 @@ class ExplainTopologyTest {
         new GenericDatumWriter<GenericRecord>(other).write(r, enc);
         enc.flush();
         return out.toByteArray();
+    }
+
+    @Test
+    void shouldCountGroupEventsInMicrometerOnceASecondNotPerEvent() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try (Harness h = new Harness(tabular())) {
+            double before = explained(meters);
+            for (int i = 0; i < 3; i++) {
+                h.send("k" + i, Events.dense("e" + i, MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            }
+            assertEquals(3, h.output.readValuesToList().size());
+            assertEquals(before, explained(meters), 0.0, "not yet flushed");
+
+            h.driver.advanceWallClockTime(GimeProcessor.COUNTS_FLUSH);
+
+            assertEquals(before + 3, explained(meters), 0.0);
+            assertEquals(3, meters.get(ExplainMetrics.GROUP_EVENTS).tag("group", "0").counter().count(), 0.0);
+            assertTrue(h.output.isEmpty());
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+    }
+
+    private static double explained(SimpleMeterRegistry meters) {
+        var c = meters.find("explainstream.events.explained").tag("source", "GROUP").counter();
+        return c == null ? 0 : c.count();
     }
 
     private record BadInput(byte[] bytes, InvalidReason reason) {

@@ -1,0 +1,126 @@
+package io.explainstream.app.topology;
+
+import io.explainstream.bundle.GimeSpec;
+import io.explainstream.bundle.GroupSpec;
+import io.explainstream.bundle.ModelBundle;
+import io.explainstream.bundle.SparseWeights;
+import io.explainstream.gime.GimeModel;
+import io.explainstream.gime.Route;
+import io.explainstream.gime.Workspace;
+import io.explainstream.schema.DenseFeatures;
+import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.ExplanationSource;
+import io.explainstream.schema.Prediction;
+import io.explainstream.schema.PredictionEvent;
+import io.explainstream.serde.AvroSerializer;
+import io.explainstream.serde.ConfluentSchemaRegistry;
+import io.explainstream.serde.ExplainstreamSerdes;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GroupExplainedEncoderTest {
+    private static final String TOPIC = "explained";
+    private final AvroSerializer<ExplainedEvent> serializer =
+            ExplainstreamSerdes.create(ConfluentSchemaRegistry.inMemory(), true).explainedEvent().serializer();
+    private final Random random = new Random(7);
+
+    @Test
+    void shouldWriteTheSameBytesAsTheSerializerForTabularEvents() {
+        int compared = compareMany(TestBundles.tabular(null), 4, 400);
+        assertEquals(400, compared);
+    }
+
+    @Test
+    void shouldWriteTheSameBytesAsTheSerializerForTextEventsWithFewAttributions() {
+        ModelBundle text = TestBundles.text();
+        GimeModel model = GimeModel.of(text);
+        GroupExplainedEncoder encoder = new GroupExplainedEncoder(model, text.version());
+        Workspace ws = model.newWorkspace();
+        for (int limit : new int[]{1, 2, 10}) {
+            for (int i = 0; i < 100; i++) {
+                model.assignSparse(new int[]{i % 6, 5}, new float[]{random.nextFloat() * 3, 1}, i % 6 == 5 ? 1 : 2, ws);
+                compare(text, model, encoder, ws, event(i, "text-model", null), limit);
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteNoRunnerUpForAOneGroupBundle() {
+        ModelBundle t = TestBundles.tabular(null);
+        ModelBundle one = new ModelBundle(t.formatVersion(), t.modelId(), "ein-bündel-✓", t.task(), t.features(),
+                t.scaler(), t.target(), new GimeSpec(t.gime().tau(), List.of(new GroupSpec(0,
+                new SparseWeights(new int[]{0, 1}, new double[]{1, 1}),
+                new SparseWeights(new int[]{0, 1, 2, 3}, new double[]{0.5, -0.5, 0.25, 0}), 0, 10, null))),
+                t.routing(), null, Map.of());
+        GimeModel model = GimeModel.of(one);
+        Workspace ws = model.newWorkspace();
+        model.assignDense(new float[]{3, -1, 2, 0.5f}, ws);
+        assertTrue(ws.runnerUp() < 0);
+        ExplainedEvent written = compare(one, model, new GroupExplainedEncoder(model, one.version()), ws,
+                event(1, one.modelId(), null), 10);
+        assertEquals(null, written.getRunnerUpGroupId());
+        assertEquals(3, written.getExplanation().getFeatures().size());
+    }
+
+    private int compareMany(ModelBundle bundle, int dimension, int events) {
+        GimeModel model = GimeModel.of(bundle);
+        GroupExplainedEncoder encoder = new GroupExplainedEncoder(model, bundle.version());
+        Workspace ws = model.newWorkspace();
+        int n = 0;
+        for (int i = 0; i < events; i++) {
+            float[] x = new float[dimension];
+            for (int j = 0; j < dimension; j++) {
+                x[j] = i % 17 == 0 && j == 1 ? 0 : (float) (random.nextGaussian() * 3);
+            }
+            model.assignDense(x, ws);
+            Map<String, String> attributes = switch (i % 3) {
+                case 0 -> Map.of();
+                case 1 -> Map.of("origin", "test");
+                default -> attributes(i);
+            };
+            compare(bundle, model, encoder, ws, event(i, bundle.modelId(), attributes), 1 + i % 5);
+            n++;
+        }
+        return n;
+    }
+
+    private ExplainedEvent compare(ModelBundle bundle, GimeModel model, GroupExplainedEncoder encoder, Workspace ws,
+                                   PredictionEvent e, int limit) {
+        double residual = Math.abs(random.nextGaussian());
+        Route route = Route.values()[random.nextInt(Route.values().length)];
+        long gimeNanos = random.nextInt(100_000);
+        ExplainedEvent expected = Outputs.explained(e, bundle, model, ws, residual, route, ExplanationSource.GROUP,
+                new Outputs.GroupAttributions().of(model, ws, limit), gimeNanos);
+        byte[] bytes = encoder.encode(serializer.schemaId(TOPIC), e, ws, residual, route, limit,
+                expected.getTimings().getExplainedAt(), gimeNanos);
+        assertArrayEquals(serializer.serialize(TOPIC, expected), bytes, () -> "event " + e.getEventId());
+        return expected;
+    }
+
+    private PredictionEvent event(int i, String modelId, Map<String, String> attributes) {
+        Prediction prediction = i % 4 == 0
+                ? new Prediction(random.nextDouble(), "clasé-" + i, List.of(0.25, 0.75))
+                : new Prediction(random.nextGaussian(), null, null);
+        List<Float> unused = new ArrayList<>(List.of(1f));
+        return new PredictionEvent(i % 5 == 0 ? "événement-" + i : "e-" + i, modelId, i % 7 == 0 ? "" : "v" + i,
+                1_700_000_000_000L + i * 997L, new DenseFeatures(unused), prediction,
+                attributes == null ? Map.of("source", "ünïcode ✓") : attributes);
+    }
+
+    private static Map<String, String> attributes(int i) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int a = 0; a < 3 + i % 4; a++) {
+            m.put("key-" + a, a % 2 == 0 ? "value " + i : "wert-ä-" + i);
+        }
+        return m;
+    }
+}
