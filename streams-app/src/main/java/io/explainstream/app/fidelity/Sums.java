@@ -18,14 +18,18 @@ public final class Sums {
     long agreed;
 
     void add(Observation o) {
+        add(o.residual(), o.posterior(), o.covered(), o.routed(), o.agree());
+    }
+
+    void add(double residual, double posterior, boolean isCovered, boolean isRouted, byte agree) {
         count++;
-        sumSquares += o.residual() * o.residual();
-        sumPosterior += o.posterior();
-        covered += o.covered() ? 1 : 0;
-        routed += o.routed() ? 1 : 0;
-        if (o.agree() != Observation.NO_LABEL) {
+        sumSquares += residual * residual;
+        sumPosterior += posterior;
+        covered += isCovered ? 1 : 0;
+        routed += isRouted ? 1 : 0;
+        if (agree != Observation.NO_LABEL) {
             labelled++;
-            agreed += o.agree() == Observation.AGREE ? 1 : 0;
+            agreed += agree == Observation.AGREE ? 1 : 0;
         }
     }
 

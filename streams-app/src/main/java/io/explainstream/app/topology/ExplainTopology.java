@@ -4,7 +4,7 @@ import io.explainstream.app.config.Stage;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.app.config.FidelitySettings;
 import io.explainstream.app.fidelity.FidelityMergeProcessor;
-import io.explainstream.app.fidelity.FidelityObserveProcessor;
+import io.explainstream.app.fidelity.FidelityObserver;
 import io.explainstream.app.fidelity.Sums;
 import io.explainstream.app.state.DeferredStoreBuilder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -20,20 +20,26 @@ import java.util.Map;
 /**
  * The explaining topology, as a pure function of its settings and serdes. Every node and store is named:
  * <pre>
- * predictions-source → decode-validate → gime-assign ─certain──────────────→ explained-sink
- *                          │                 │ uncertain (stage all)  → l2e-explain [l2e-buffer] → explained-sink
- *                          │                 │ uncertain (stage gime) → l2e-requests-sink
- *                          └──bad────────────┴──────────────────────────→ dlq-sink
+ * predictions-source → gime-explain [fidelity-task-sums] ─certain──────────────→ explained-sink
+ *                          │  │ uncertain (stage all)  → l2e-explain [l2e-buffer] → explained-sink
+ *                          │  │ uncertain (stage gime) → l2e-requests-sink
+ *                          │  └ closed fidelity windows → fidelity-partials-sink   (fidelity on)
+ *                          └──bad (stage decode-validate or gime-assign) ──────→ dlq-sink
  * l2e-requests-source → l2e-requests-decode → l2e-explain → explained-sink   (stage l2e)
- * gime-assign → fidelity-observe [fidelity-task-sums] → fidelity-partials-sink        (fidelity on, stage all/gime)
  * fidelity-partials-source → fidelity-merge [fidelity-window-sums, fidelity-drift] → fidelity-sink, alerts-sink
  * </pre>
- * Keys are passed through as bytes, so every output and DLQ record keeps its input record's key.
+ * The GIME node decodes, validates, assigns, explains and observes fidelity in one step ({@link GimeProcessor}), so an
+ * event is forwarded once, as in a plain deserialize → serialize topology. Keys are passed through as bytes, so every
+ * output and DLQ record keeps its input record's key.
  */
 public final class ExplainTopology {
     public static final String PREDICTIONS_SOURCE = "predictions-source";
-    public static final String DECODE = "decode-validate";
-    public static final String GIME = "gime-assign";
+    /** The GIME stage's node. */
+    public static final String GIME = "gime-explain";
+    /** DLQ stage of records that do not decode or whose event fails its checks (ids, model, prediction). */
+    public static final String DECODE_STAGE = "decode-validate";
+    /** DLQ stage of events whose feature vector the model refuses. */
+    public static final String GIME_STAGE = "gime-assign";
     public static final String L2E = "l2e-explain";
     public static final String L2E_BUFFER_STORE = "l2e-buffer";
     public static final String OUTPUT_SINK = "explained-sink";
@@ -41,7 +47,6 @@ public final class ExplainTopology {
     public static final String REQUESTS_SINK = "l2e-requests-sink";
     public static final String REQUESTS_SOURCE = "l2e-requests-source";
     public static final String REQUESTS_DECODE = "l2e-requests-decode";
-    public static final String FIDELITY_OBSERVE = "fidelity-observe";
     public static final String FIDELITY_TASK_STORE = "fidelity-task-sums";
     public static final String PARTIALS_SINK = "fidelity-partials-sink";
     public static final String PARTIALS_SOURCE = "fidelity-partials-source";
@@ -70,15 +75,15 @@ public final class ExplainTopology {
                 case L2E -> throw new IllegalStateException();
             };
             t.addSource(PREDICTIONS_SOURCE, bytesIn, bytesIn, settings.topics().input());
-            String fidelityTarget = settings.fidelityActive() ? FIDELITY_OBSERVE : null;
-            t.addProcessor(DECODE, () -> new DecodeProcessor(serdes.predictionEvent().deserializer(), models,
-                    GIME, new Dlq(DLQ_SINK, DECODE)), PREDICTIONS_SOURCE);
             OutputEncoding encoding = new OutputEncoding(serdes.explainedEvent().serializer(),
                     settings.topics().output());
-            t.addProcessor(GIME, () -> new GimeProcessor(models, settings.maxFeatures(), encoding, OUTPUT_SINK,
-                    uncertainTarget, fidelityTarget, new Dlq(DLQ_SINK, GIME)), DECODE);
+            FidelitySettings f = settings.fidelity();
+            boolean fidelity = settings.fidelityActive();
+            t.addProcessor(GIME, () -> new GimeProcessor(serdes.predictionEvent().deserializer(), models,
+                    settings.maxFeatures(), encoding, OUTPUT_SINK, uncertainTarget,
+                    fidelity ? new FidelityObserver(f, FIDELITY_TASK_STORE, PARTIALS_SINK) : null,
+                    new Dlq(DLQ_SINK, DECODE_STAGE), new Dlq(DLQ_SINK, GIME_STAGE)), PREDICTIONS_SOURCE);
             toOutput.add(GIME);
-            toDlq.add(DECODE);
             toDlq.add(GIME);
             if (L2E.equals(uncertainTarget)) {
                 addL2e(t, settings, serdes, true, GIME);
@@ -123,12 +128,10 @@ public final class ExplainTopology {
         FidelitySettings f = settings.fidelity();
         ByteArraySerializer bytesOut = new ByteArraySerializer();
         ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
-        t.addProcessor(FIDELITY_OBSERVE, () -> new FidelityObserveProcessor(f, FIDELITY_TASK_STORE, PARTIALS_SINK),
-                GIME);
         t.addStateStore(new DeferredStoreBuilder<>(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(FIDELITY_TASK_STORE), Serdes.String(), Sums.serde()))
-                .withLoggingEnabled(Map.of()), FIDELITY_OBSERVE);
-        t.addSink(PARTIALS_SINK, f.partialsTopic(), bytesOut, bytesOut, FIDELITY_OBSERVE);
+                .withLoggingEnabled(Map.of()), GIME);
+        t.addSink(PARTIALS_SINK, f.partialsTopic(), bytesOut, bytesOut, GIME);
         t.addSource(PARTIALS_SOURCE, bytesIn, bytesIn, f.partialsTopic());
         t.addProcessor(FIDELITY_MERGE, () -> new FidelityMergeProcessor(f, settings.models(), FIDELITY_WINDOW_STORE,
                 DRIFT_STORE, FIDELITY_SINK, ALERTS_SINK), PARTIALS_SOURCE);

@@ -1,5 +1,6 @@
 package io.explainstream.app.topology;
 
+import io.explainstream.app.fidelity.FidelityObserver;
 import io.explainstream.app.fidelity.Observation;
 import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Route;
@@ -9,13 +10,14 @@ import io.explainstream.schema.ExplanationRequest;
 import io.explainstream.schema.ExplanationSource;
 import io.explainstream.schema.PendingSource;
 import io.explainstream.schema.PredictionEvent;
+import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -23,14 +25,17 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Validates an event's vector, assigns it to a GIME group of the bundle being served, evaluates the group's
- * surrogate and routes it: events the group explains well go to the output with the group explanation; uncertain
- * ones go, as an {@link ExplanationRequest} carrying that explanation as a fallback, to {@code uncertainTarget} (the
- * L2E stage or the l2e-requests topic), or to the output when no L2E stage is configured. When {@code fidelityTarget}
- * is set, each assigned event's fidelity {@link Observation} goes there too. The event counters reach Micrometer once a
- * second (and on close), not per event.
+ * The GIME stage, one processor per task: decodes a raw input record as a {@link PredictionEvent} and checks the
+ * event (ids, model, prediction; a failure goes to the DLQ with stage {@code decodeStage}), validates its vector,
+ * assigns it to a GIME group of the bundle being served, evaluates the group's surrogate and routes it (a failure
+ * goes to the DLQ with stage {@code gimeStage}). Events the group explains well go to the output as records this
+ * processor encodes itself ({@link GroupExplainedEncoder}); uncertain ones go, as an {@link ExplanationRequest} carrying
+ * the group explanation as a fallback, to {@code uncertainTarget} (the L2E stage or the l2e-requests topic), or to the
+ * output when no L2E stage is configured. With a {@link FidelityObserver}, every assigned event is observed for the
+ * online fidelity windows. Decoding, assignment and observation share one node, so an event is forwarded once. The
+ * event counters reach Micrometer once a second (and on close), not per event.
  */
-final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Object> {
+final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     /** How often the event counters reach Micrometer (they are counted in fields in between). */
     static final Duration COUNTS_FLUSH = Duration.ofSeconds(1);
 
@@ -39,9 +44,8 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
     private final OutputEncoding encoding;
     private final String outputSink;
     private final String uncertainTarget;
-    private final String fidelityTarget;
-    private final Dlq dlq;
-    private ProcessorContext<byte[], Object> context;
+    private final FidelityObserver fidelity;
+    private final Dlq gimeDlq;
     private ModelHolder.Serving serving;
     private Workspace ws;
     private FeatureArrays arrays;
@@ -58,26 +62,31 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
     private GroupExplainedEncoder encoder;
     private int schemaId = -1;
 
-    GimeProcessor(ModelHolder models, int maxFeatures, OutputEncoding encoding, String outputSink,
-                  String uncertainTarget, String fidelityTarget, Dlq dlq) {
+    GimeProcessor(Deserializer<PredictionEvent> deserializer, ModelHolder models, int maxFeatures,
+                  OutputEncoding encoding, String outputSink, String uncertainTarget, FidelityObserver fidelity,
+                  Dlq decodeDlq, Dlq gimeDlq) {
+        super(deserializer, decodeDlq);
         this.models = models;
         this.maxFeatures = maxFeatures;
         this.encoding = encoding;
         this.outputSink = outputSink;
         this.uncertainTarget = uncertainTarget;
-        this.fidelityTarget = fidelityTarget;
-        this.dlq = dlq;
+        this.fidelity = fidelity;
+        this.gimeDlq = gimeDlq;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
-        this.context = context;
+        super.init(context);
         this.groupExplained = Metrics.counter("explainstream.events.explained", "source", "GROUP");
         this.routed = Metrics.counter("explainstream.events.routed.l2e");
         this.posteriors = ExplainMetrics.posterior();
         this.endToEnd = ExplainMetrics.endToEnd("GROUP");
         use(models.current());
         context.schedule(COUNTS_FLUSH, PunctuationType.WALL_CLOCK_TIME, now -> flushCounts());
+        if (fidelity != null) {
+            fidelity.init(context);
+        }
     }
 
     @Override
@@ -118,17 +127,21 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
     }
 
     @Override
-    public void process(Record<byte[], ValidEvent> record) {
+    void decoded(Record<byte[], byte[]> record, PredictionEvent event) {
         long start = System.nanoTime();
         ModelHolder.Serving s = models.current();
         if (s != serving) {
             use(s);
         }
-        GimeModel model = s.model();
-        PredictionEvent event = record.value().event();
-        Violation v = arrays.assign(event, model, ws);
+        Violation v = check(event, s);
         if (v != null) {
-            dlq.send(context, record, record.value().rawValue(), v);
+            dlq.send(context, record, v);
+            return;
+        }
+        GimeModel model = s.model();
+        v = arrays.assign(event, model, ws);
+        if (v != null) {
+            gimeDlq.send(context, record, v);
             return;
         }
         double f = event.getPrediction().getScore();
@@ -147,19 +160,14 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
         int group = ws.group();
         groupCounts[group]++;
         posteriors.record(ws.posterior());
-        if (fidelityTarget != null) {
-            byte agree = Observation.NO_LABEL;
-            if (!Double.isNaN(agreementThreshold)) {
-                double g = model.target().fromZ(ws.surrogateZ());
-                agree = (g >= agreementThreshold) == (f >= agreementThreshold) ? Observation.AGREE : Observation.DISAGREE;
-            }
-            context.forward(record.withValue(new Observation(group, residual, ws.posterior(),
-                    ws.posterior() >= s.router().minPosterior(), route != Route.NONE, agree)), fidelityTarget);
+        if (fidelity != null) {
+            fidelity.observe(record.timestamp(), group, residual, ws.posterior(),
+                    ws.posterior() >= s.router().minPosterior(), route != Route.NONE, agreement(model, f));
         }
         if (toL2e) {
             routedCount++;
             Object uncertain = uncertainTarget.equals(ExplainTopology.L2E)
-                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value().rawValue(), event,
+                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value(), event,
                             (ExplainedEvent) output)
                     : new ExplanationRequest(event, (ExplainedEvent) output);
             context.forward(record.withValue(uncertain), uncertainTarget);
@@ -168,5 +176,29 @@ final class GimeProcessor implements Processor<byte[], ValidEvent, byte[], Objec
             context.forward(record.withValue(output), outputSink);
             ExplainMetrics.recordEndToEnd(endToEnd, event.getEventTime());
         }
+    }
+
+    private byte agreement(GimeModel model, double f) {
+        if (Double.isNaN(agreementThreshold)) {
+            return Observation.NO_LABEL;
+        }
+        double g = model.target().fromZ(ws.surrogateZ());
+        return (g >= agreementThreshold) == (f >= agreementThreshold) ? Observation.AGREE : Observation.DISAGREE;
+    }
+
+    private static Violation check(PredictionEvent e, ModelHolder.Serving s) {
+        String modelId = s.bundle().model().modelId();
+        if (e.getEventId().isEmpty()) {
+            return new Violation(InvalidReason.EMPTY_FIELD, "eventId is empty");
+        }
+        if (!modelId.equals(e.getModelId())) {
+            return new Violation(InvalidReason.UNKNOWN_MODEL, "modelId '" + e.getModelId()
+                    + "' is not the loaded bundle's model '" + modelId + "'");
+        }
+        if (!Double.isFinite(e.getPrediction().getScore())) {
+            return new Violation(InvalidReason.NON_FINITE_PREDICTION,
+                    "prediction.score is " + e.getPrediction().getScore());
+        }
+        return null;
     }
 }

@@ -32,9 +32,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.explainstream.app.topology.TestBundles.MODEL_ID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -113,6 +115,11 @@ class ExplainTopologyTest {
         }
     }
 
+    /** Refused before the vector is looked at: the record does not decode, or the event's ids or prediction are bad. */
+    private static final Set<InvalidReason> DECODE_REASONS = EnumSet.of(InvalidReason.DESERIALIZATION_FAILED,
+            InvalidReason.UNKNOWN_SCHEMA_ID, InvalidReason.NULL_VALUE, InvalidReason.INCOMPATIBLE_SCHEMA,
+            InvalidReason.UNKNOWN_MODEL, InvalidReason.EMPTY_FIELD, InvalidReason.NON_FINITE_PREDICTION);
+
     @Test
     void shouldSendEachKindOfBadInputToTheDlqWithItsReasonAndKeepGoing() throws IOException {
         try (Harness h = new Harness(tabular())) {
@@ -160,6 +167,8 @@ class ExplainTopologyTest {
                 Headers hd = d.headers();
                 assertEquals(c.getValue().reason().name(), DeadLetters.header(hd, DeadLetters.REASON), c.getKey());
                 assertTrue(!DeadLetters.header(hd, DeadLetters.MESSAGE).isBlank(), c.getKey());
+                assertEquals(DECODE_REASONS.contains(c.getValue().reason()) ? ExplainTopology.DECODE_STAGE
+                        : ExplainTopology.GIME_STAGE, DeadLetters.header(hd, DeadLetters.STAGE), c.getKey());
                 assertEquals(h.topics.input(), DeadLetters.header(hd, DeadLetters.SOURCE_TOPIC));
                 assertEquals("0", DeadLetters.header(hd, DeadLetters.SOURCE_PARTITION));
                 assertEquals(Long.toString(offset), DeadLetters.header(hd, DeadLetters.SOURCE_OFFSET), c.getKey());

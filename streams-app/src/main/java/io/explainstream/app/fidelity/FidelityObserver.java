@@ -2,7 +2,6 @@ package io.explainstream.app.fidelity;
 
 import io.explainstream.app.config.FidelitySettings;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -16,17 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per task: adds each event's {@link Observation} to its group's sums for the tumbling window of the record's
+ * Per task, inside the GIME stage's processor: adds each event's observation to its group's sums for the tumbling window of the record's
  * timestamp (in a deferred, changelogged store, so the sums are exactly-once with the events yet serialised once per
  * commit, not once per event), and every {@code flush} of wall clock sends the sums of the windows it has closed (end +
  * grace at or before its stream time) and a heartbeat to the merging task. While no record arrives, the task's stream
  * time advances with the wall clock, so the last windows close too.
  */
-public final class FidelityObserveProcessor implements Processor<byte[], Observation, byte[], byte[]> {
+public final class FidelityObserver {
     private final FidelitySettings settings;
     private final String storeName;
     private final String partialsSink;
-    private ProcessorContext<byte[], byte[]> context;
+    private ProcessorContext<byte[], Object> context;
     private KeyValueStore<String, Sums> store;
     private final Map<String, Sums> open = new HashMap<>();
     private long streamTime = Long.MIN_VALUE;
@@ -39,14 +38,15 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
     private record Window(long start, String key, Sums sums) {
     }
 
-    public FidelityObserveProcessor(FidelitySettings settings, String storeName, String partialsSink) {
+    /** Observes into store {@code storeName} and sends closed windows to sink {@code partialsSink}, both the processor's. */
+    public FidelityObserver(FidelitySettings settings, String storeName, String partialsSink) {
         this.settings = settings;
         this.storeName = storeName;
         this.partialsSink = partialsSink;
     }
 
-    @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
+    /** Restores the open windows and schedules the flush; call from the owning processor's {@code init}. */
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.task = context.applicationId() + "/" + context.taskId();
@@ -62,12 +62,15 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
         context.schedule(settings.flush(), PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
-    @Override
-    public void process(Record<byte[], Observation> record) {
-        long ts = record.timestamp();
+    /**
+     * Adds one assigned event: its record timestamp, group, |g_k(x) - f(x)| in z-units, top posterior, whether that is at
+     * or above the routing threshold, whether it was routed to L2E, and for classifiers whether the surrogate agrees
+     * with the model's label ({@link Observation#NO_LABEL}, {@link Observation#AGREE}, {@link Observation#DISAGREE}).
+     */
+    public void observe(long ts, int group, double residual, double posterior, boolean covered, boolean routed,
+                        byte agree) {
         long w = settings.window().toMillis();
         long start = Math.floorDiv(ts, w) * w;
-        int group = record.value().group();
         if (group >= recent.length) {
             recent = Arrays.copyOf(recent, group + 1);
         }
@@ -77,7 +80,7 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
             window = new Window(start, key, open.computeIfAbsent(key, k -> new Sums()));
             recent[group] = window;
         }
-        window.sums.add(record.value());
+        window.sums.add(residual, posterior, covered, routed, agree);
         store.put(window.key, window.sums);
         streamTime = Math.max(streamTime, ts);
         lastRecordWall = context.currentSystemTimeMs();
@@ -105,9 +108,9 @@ public final class FidelityObserveProcessor implements Processor<byte[], Observa
             Sums s = open.remove(key);
             store.delete(key);
             Partial p = new Partial(task, effective, group(key), start(key), s);
-            context.forward(new Record<>(taskKey, p.encode(), start(key)), partialsSink);
+            context.forward(new Record<byte[], Object>(taskKey, p.encode(), start(key)), partialsSink);
         }
-        context.forward(new Record<>(taskKey, Partial.heartbeat(task, effective).encode(),
+        context.forward(new Record<byte[], Object>(taskKey, Partial.heartbeat(task, effective).encode(),
                 Math.max(0, streamTime)), partialsSink);
     }
 
