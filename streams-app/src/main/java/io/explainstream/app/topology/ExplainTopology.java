@@ -145,10 +145,10 @@ public final class ExplainTopology {
 
     private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, boolean followDrafts,
                                String parent) {
+        OutputEncoding encoding = new OutputEncoding(serdes.explainedEvent().serializer(), settings.topics().output());
         t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, settings.models(), followDrafts,
-                serdes.predictionEvent().deserializer(),
-                serdes.explanationRequest().deserializer(), L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)),
-                parent);
+                serdes.predictionEvent().deserializer(), serdes.explanationRequest().deserializer(), encoding,
+                L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)), parent);
         t.addStateStore(new DeferredStoreBuilder<>(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(L2E_BUFFER_STORE), Serdes.Long(), serdes.pendingExplanation()))
                 .withLoggingEnabled(Map.of()), L2E);

@@ -5,7 +5,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The output sink's value serializer: records the GIME stage has already encoded ({@code byte[]}, see
- * {@link GroupExplainedEncoder}) pass as they are; {@link ExplainedEvent}s are written by the explained-event
+ * {@link ExplainedEncoder}) pass as they are; {@link ExplainedEvent}s are written by the explained-event
  * serializer.
  */
 final class ExplainedOutputSerializer implements Serializer<Object> {

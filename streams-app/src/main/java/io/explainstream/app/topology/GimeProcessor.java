@@ -29,9 +29,9 @@ import java.util.List;
  * event (ids, model, prediction; a failure goes to the DLQ with stage {@code decodeStage}), validates its vector,
  * assigns it to a GIME group of the bundle being served, evaluates the group's surrogate and routes it (a failure
  * goes to the DLQ with stage {@code gimeStage}). Events the group explains well go to the output as records this
- * processor encodes itself ({@link GroupExplainedEncoder}); uncertain ones go, as an {@link ExplanationRequest} carrying
- * the group explanation as a fallback, to {@code uncertainTarget} (the L2E stage or the l2e-requests topic), or to the
- * output when no L2E stage is configured. With a {@link FidelityObserver}, every assigned event is observed for the
+ * processor encodes itself ({@link ExplainedEncoder}); uncertain ones go to {@code uncertainTarget}: to the L2E stage
+ * of this topology as they came (it assigns them again with the same bundle), or to the l2e-requests topic as an
+ * {@link ExplanationRequest} carrying the group explanation as a fallback; with no L2E stage, to the output. With a {@link FidelityObserver}, every assigned event is observed for the
  * online fidelity windows. Decoding, assignment and observation share one node, so an event is forwarded once. The
  * event counters reach Micrometer once a second (and on close), not per event.
  */
@@ -59,7 +59,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private DistributionSummary posteriors;
     private Timer endToEnd;
     private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
-    private GroupExplainedEncoder encoder;
+    private ExplainedEncoder encoder;
     private int schemaId = -1;
 
     GimeProcessor(Deserializer<PredictionEvent> deserializer, ModelHolder models, int maxFeatures,
@@ -119,7 +119,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         GimeModel model = s.model();
         this.ws = model.newWorkspace();
         this.arrays = new FeatureArrays(model.dimension());
-        this.encoder = new GroupExplainedEncoder(model, s.bundle().model().version());
+        this.encoder = new ExplainedEncoder(model, s.bundle().model().version());
         this.groupEvents = ExplainMetrics.groupCounters(s.bundle().model().groupCount());
         this.groupCounts = new long[groupEvents.length];
         List<String> classes = s.bundle().model().target().classLabels();
@@ -152,8 +152,9 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         if (schemaId < 0) {
             schemaId = encoding.schemaIdOrNone();
         }
-        Object output = !toL2e && schemaId >= 0
-                ? encoder.encode(schemaId, event, ws, residual, route, maxFeatures, System.currentTimeMillis(),
+        boolean inProcessL2e = toL2e && uncertainTarget.equals(ExplainTopology.L2E);
+        Object output = inProcessL2e ? null : !toL2e && schemaId >= 0
+                ? encoder.group(schemaId, event, ws, residual, route, maxFeatures, System.currentTimeMillis(),
                         System.nanoTime() - start)
                 : Outputs.explained(event, s.bundle().model(), model, ws, residual, route, ExplanationSource.GROUP,
                         groupAttributions.of(model, ws, maxFeatures), System.nanoTime() - start);
@@ -166,9 +167,9 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         }
         if (toL2e) {
             routedCount++;
-            Object uncertain = uncertainTarget.equals(ExplainTopology.L2E)
-                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value(), event,
-                            (ExplainedEvent) output)
+            Object uncertain = inProcessL2e
+                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value(), event, null, s.version(),
+                            System.nanoTime() - start)
                     : new ExplanationRequest(event, (ExplainedEvent) output);
             context.forward(record.withValue(uncertain), uncertainTarget);
         } else {

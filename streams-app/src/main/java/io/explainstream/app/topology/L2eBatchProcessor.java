@@ -77,11 +77,16 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private final ArrayDeque<Long> order = new ArrayDeque<>();
     private final Map<Long, Pending> memory = new HashMap<>();
     private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
+    private final OutputEncoding encoding;
+    private ExplainedEncoder encoder;
+    private ExplainedEncoder.Assignment[] rows;
+    private int schemaId = -1;
     private Counter l2eExplained;
     private Counter fallbacks;
     private Timer endToEnd;
 
-    private record Pending(byte[] key, long timestamp, byte[] payload, PredictionEvent event, ExplainedEvent draft) {
+    private record Pending(byte[] key, long timestamp, byte[] payload, PredictionEvent event, ExplainedEvent draft,
+                           long gimeNanos) {
     }
 
     /**
@@ -92,8 +97,9 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
      */
     L2eBatchProcessor(TopologySettings settings, ModelHolder models, boolean followDrafts,
                       Deserializer<PredictionEvent> events, Deserializer<ExplanationRequest> requests,
-                      String storeName, String outputSink, Dlq dlq) {
+                      OutputEncoding encoding, String storeName, String outputSink, Dlq dlq) {
         this.settings = settings;
+        this.encoding = encoding;
         this.models = models;
         this.followDrafts = followDrafts;
         this.events = events;
@@ -142,6 +148,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         this.arrays = new FeatureArrays(model.dimension());
         this.x = new float[settings.l2e().batchSize()][model.dimension()];
         this.y = new float[settings.l2e().batchSize()];
+        this.encoder = new ExplainedEncoder(model, s.version());
+        this.rows = new ExplainedEncoder.Assignment[settings.l2e().batchSize()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new ExplainedEncoder.Assignment();
+        }
     }
 
     /** After a swap: flushes what the old bundle buffered, then opens the new bundle's explainer. */
@@ -171,14 +182,15 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     public void process(Record<byte[], UncertainEvent> record) {
         UncertainEvent u = record.value();
         if (models.current() != serving
-                && (!followDrafts || !serving.version().equals(u.draft().getBundleVersion()))) {
+                && (!followDrafts || !serving.version().equals(u.bundleVersion()))) {
             followSwap();
         }
         long seq = nextSequence++;
         ByteBuffer key = record.key() == null ? null : ByteBuffer.wrap(record.key());
         buffer.put(seq, new PendingExplanation(key, record.timestamp(), u.source(), ByteBuffer.wrap(u.payload())));
         order.add(seq);
-        memory.put(seq, new Pending(record.key(), record.timestamp(), u.payload(), u.event(), u.draft()));
+        memory.put(seq, new Pending(record.key(), record.timestamp(), u.payload(), u.event(), u.draft(),
+                u.gimeNanos()));
         if (order.size() >= settings.l2e().batchSize()) {
             flushAll();
         }
@@ -205,11 +217,15 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             }
             sequences.add(seq);
         }
-        List<ExplainedEvent> out = explain(batch);
+        List<Object> out = explain(batch);
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
+            if (out.get(i) instanceof Violation v) {
+                deadLetter(p.key(), p.timestamp(), p.payload(), v);
+                continue;
+            }
             context.forward(new Record<byte[], Object>(p.key(), out.get(i), p.timestamp()), outputSink);
-            ExplainMetrics.recordEndToEnd(endToEnd, out.get(i).getEventTime());
+            ExplainMetrics.recordEndToEnd(endToEnd, p.event().getEventTime());
         }
         for (long seq : sequences) {
             buffer.delete(seq);
@@ -227,7 +243,8 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         try {
             if (pe.getSource() == PendingSource.EXPLANATION_REQUEST) {
                 ExplanationRequest r = requests.deserialize(settings.topics().l2eRequests(), payload);
-                return new Pending(key, pe.getTimestamp(), payload, r.getEvent(), r.getDraft());
+                return new Pending(key, pe.getTimestamp(), payload, r.getEvent(), r.getDraft(),
+                        r.getDraft().getTimings().getGimeNanos());
             }
             PredictionEvent e = events.deserialize(settings.topics().input(), payload);
             Violation v = arrays.assign(e, model, ws);
@@ -235,12 +252,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 deadLetter(key, pe.getTimestamp(), payload, v);
                 return null;
             }
-            double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.getPrediction().getScore()));
-            Router router = serving.router();
-            Route route = router.route(ws.posterior(), residual);
-            ExplainedEvent draft = Outputs.explained(e, serving.bundle().model(), model, ws, residual, route,
-                    ExplanationSource.GROUP, groupAttributions.of(model, ws, settings.maxFeatures()), 0L);
-            return new Pending(key, pe.getTimestamp(), payload, e, draft);
+            return new Pending(key, pe.getTimestamp(), payload, e, null, 0L);
         } catch (DecodeException e) {
             deadLetter(key, pe.getTimestamp(), payload, new Violation(InvalidReason.PROCESSING_FAILED,
                     "a buffered L2E request no longer decodes: " + e.getMessage()));
@@ -252,26 +264,32 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         dlq.send(context, new Record<byte[], byte[]>(key, payload, timestamp), v);
     }
 
-    private List<ExplainedEvent> explain(List<Pending> batch) {
+    /**
+     * The batch's outputs, in order: an encoded record or an {@link ExplainedEvent} per event, or the
+     * {@link Violation} of an event the current bundle refuses (sent to the DLQ).
+     */
+    private List<Object> explain(List<Pending> batch) {
         int n = batch.size();
-        List<ExplainedEvent> drafts = new ArrayList<>(n);
-        boolean[] usable = new boolean[n];
+        List<Object> out = new ArrayList<>(n);
+        Violation[] refused = new Violation[n];
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
-            drafts.add(p.draft());
-            usable[i] = arrays.assign(p.event(), model, ws) == null;
-            if (usable[i]) {
+            refused[i] = arrays.assign(p.event(), model, ws);
+            if (refused[i] == null) {
                 for (int j = 0; j < model.dimension(); j++) {
                     x[i][j] = (float) ws.scaled(j);
                 }
-                y[i] = (float) model.target().toZ(p.event().getPrediction().getScore());
+                double fz = model.target().toZ(p.event().getPrediction().getScore());
+                y[i] = (float) fz;
+                double residual = Math.abs(ws.surrogateZ() - fz);
+                rows[i].set(model, ws, residual, serving.router().route(ws.posterior(), residual));
             } else {
                 java.util.Arrays.fill(x[i], 0f);
                 y[i] = 0f;
             }
         }
         if (n == 0) {
-            return drafts;
+            return out;
         }
         L2eResult result;
         try {
@@ -279,26 +297,71 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         } catch (RuntimeException e) {
             LOG.warn("L2E batch of {} failed, publishing the group explanations instead: {}", n, e.getMessage());
             fallbacks.increment(n);
-            return drafts;
+            for (int i = 0; i < n; i++) {
+                out.add(groupExplained(batch.get(i), refused[i]));
+            }
+            return out;
         }
+        if (schemaId < 0) {
+            schemaId = encoding.schemaIdOrNone();
+        }
+        long explainedAt = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
-            ExplainedEvent d = drafts.get(i);
-            if (!usable[i]) {
+            Pending p = batch.get(i);
+            if (refused[i] != null) {
                 fallbacks.increment();
+                out.add(groupExplained(p, refused[i]));
                 continue;
             }
             Label[] labels = result.labels() == null ? null : result.labels()[i];
+            float[] scores = result.scores()[i];
             if (otherClassPredicted(y[i])) {
-                towardExplainedClass(result.scores()[i], labels);
+                towardExplainedClass(scores, labels);
             }
-            var attributions = GroupExplanations.ofScores(model, x[i], result.scores()[i], labels,
-                    settings.maxFeatures());
-            d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
-            d.setExplainerVersion(explainer.version());
-            d.setTimings(new Timings(System.currentTimeMillis(), d.getTimings().getGimeNanos(), result.inferNanos(), n));
+            ExplainedEvent d = p.draft();
+            if (d == null && schemaId >= 0) {
+                out.add(encoder.l2e(schemaId, p.event(), rows[i], x[i], scores, labels, settings.maxFeatures(),
+                        explainer.version(), explainedAt, p.gimeNanos(), result.inferNanos(), n));
+            } else {
+                if (d == null) {
+                    d = draft(p.event(), rows[i], p.gimeNanos());
+                }
+                var attributions = GroupExplanations.ofScores(model, x[i], scores, labels, settings.maxFeatures());
+                d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
+                d.setExplainerVersion(explainer.version());
+                d.setTimings(new Timings(explainedAt, d.getTimings().getGimeNanos(), result.inferNanos(), n));
+                out.add(d);
+            }
             l2eExplained.increment();
         }
-        return drafts;
+        return out;
+    }
+
+    /**
+     * The group explanation an event falls back to: its request's draft, or, for an event of this topology, the
+     * event assigned again; the violation when the current bundle refuses it.
+     */
+    private Object groupExplained(Pending p, Violation refused) {
+        if (p.draft() != null) {
+            return p.draft();
+        }
+        if (refused != null) {
+            return refused;
+        }
+        arrays.assign(p.event(), model, ws);
+        double residual = Math.abs(ws.surrogateZ() - model.target().toZ(p.event().getPrediction().getScore()));
+        return Outputs.explained(p.event(), serving.bundle().model(), model, ws, residual,
+                serving.router().route(ws.posterior(), residual), ExplanationSource.GROUP,
+                groupAttributions.of(model, ws, settings.maxFeatures()), p.gimeNanos());
+    }
+
+    /** A group-explained record of an assignment, whose explanation the caller replaces. */
+    private ExplainedEvent draft(PredictionEvent e, ExplainedEncoder.Assignment a, long gimeNanos) {
+        return new ExplainedEvent(e.getEventId(), e.getModelId(), e.getModelVersion(), e.getEventTime(),
+                e.getPrediction(), a.group, a.posterior, a.runnerUp < 0 ? null : a.runnerUp,
+                a.runnerUp < 0 ? null : a.runnerUpPosterior, new Explanation(ExplanationSource.GROUP, List.of()),
+                a.surrogateValue, a.residual, Outputs.reason(a.route), serving.version(), null,
+                new Timings(0L, gimeNanos, null, null), e.getAttributes());
     }
 
     /**

@@ -40,6 +40,10 @@ final class Outputs {
     private Outputs() {
     }
 
+    static RoutingReason reason(Route route) {
+        return REASONS[route.ordinal()];
+    }
+
     static ExplainedEvent explained(PredictionEvent e, ModelBundle bundle, GimeModel model, Workspace ws,
                                     double residual, Route route, ExplanationSource source,
                                     List<FeatureAttribution> features, long gimeNanos) {

@@ -1,7 +1,6 @@
 package io.explainstream.app.topology;
 
 import io.explainstream.schema.ExplanationRequest;
-import io.explainstream.schema.PendingSource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -16,7 +15,6 @@ final class RequestDecodeProcessor extends DecodingProcessor<ExplanationRequest>
 
     @Override
     void decoded(Record<byte[], byte[]> record, ExplanationRequest r) {
-        context.forward(record.withValue(new UncertainEvent(PendingSource.EXPLANATION_REQUEST, record.value(),
-                r.getEvent(), r.getDraft())), next);
+        context.forward(record.withValue(UncertainEvent.request(record.value(), r.getEvent(), r.getDraft())), next);
     }
 }

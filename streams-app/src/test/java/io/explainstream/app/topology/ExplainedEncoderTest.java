@@ -4,12 +4,16 @@ import io.explainstream.bundle.GimeSpec;
 import io.explainstream.bundle.GroupSpec;
 import io.explainstream.bundle.ModelBundle;
 import io.explainstream.bundle.SparseWeights;
+import io.explainstream.explain.GroupExplanations;
+import io.explainstream.explain.Label;
 import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Route;
 import io.explainstream.gime.Workspace;
 import io.explainstream.schema.DenseFeatures;
 import io.explainstream.schema.ExplainedEvent;
+import io.explainstream.schema.Explanation;
 import io.explainstream.schema.ExplanationSource;
+import io.explainstream.schema.Timings;
 import io.explainstream.schema.Prediction;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.AvroSerializer;
@@ -27,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GroupExplainedEncoderTest {
+class ExplainedEncoderTest {
     private static final String TOPIC = "explained";
     private final AvroSerializer<ExplainedEvent> serializer =
             ExplainstreamSerdes.create(ConfluentSchemaRegistry.inMemory(), true).explainedEvent().serializer();
@@ -43,7 +47,7 @@ class GroupExplainedEncoderTest {
     void shouldWriteTheSameBytesAsTheSerializerForTextEventsWithFewAttributions() {
         ModelBundle text = TestBundles.text();
         GimeModel model = GimeModel.of(text);
-        GroupExplainedEncoder encoder = new GroupExplainedEncoder(model, text.version());
+        ExplainedEncoder encoder = new ExplainedEncoder(model, text.version());
         Workspace ws = model.newWorkspace();
         for (int limit : new int[]{1, 2, 10}) {
             for (int i = 0; i < 100; i++) {
@@ -65,15 +69,63 @@ class GroupExplainedEncoderTest {
         Workspace ws = model.newWorkspace();
         model.assignDense(new float[]{3, -1, 2, 0.5f}, ws);
         assertTrue(ws.runnerUp() < 0);
-        ExplainedEvent written = compare(one, model, new GroupExplainedEncoder(model, one.version()), ws,
+        ExplainedEvent written = compare(one, model, new ExplainedEncoder(model, one.version()), ws,
                 event(1, one.modelId(), null), 10);
         assertEquals(null, written.getRunnerUpGroupId());
         assertEquals(3, written.getExplanation().getFeatures().size());
     }
 
+    @Test
+    void shouldWriteTheSameBytesAsTheSerializerForL2eExplainedEvents() {
+        ModelBundle bundle = TestBundles.tabular(null);
+        GimeModel model = GimeModel.of(bundle);
+        ExplainedEncoder encoder = new ExplainedEncoder(model, bundle.version());
+        Workspace ws = model.newWorkspace();
+        ExplainedEncoder.Assignment a = new ExplainedEncoder.Assignment();
+        int compared = 0;
+        for (int i = 0; i < 300; i++) {
+            model.assignDense(new float[]{(float) random.nextGaussian(), 2, (float) random.nextGaussian() * 3, 5}, ws);
+            double residual = Math.abs(random.nextGaussian());
+            Route route = Route.values()[random.nextInt(Route.values().length)];
+            a.set(model, ws, residual, route);
+            float[] scaled = new float[4];
+            float[] scores = new float[4];
+            for (int j = 0; j < 4; j++) {
+                scaled[j] = (float) ws.scaled(j);
+                scores[j] = i % 3 == 0 && j == i % 4 ? 0f : (float) random.nextGaussian();
+            }
+            if (i % 11 == 0) {
+                scores[1] = -scores[2];
+            }
+            Label[] labels = i % 2 == 0 ? null : randomLabels();
+            int limit = 1 + i % 5;
+            PredictionEvent e = event(i, bundle.modelId(), i % 3 == 0 ? Map.of() : attributes(i));
+            long explainedAt = 1_700_000_000_000L + i;
+            ExplainedEvent expected = Outputs.explained(e, bundle, model, ws, residual, route, ExplanationSource.GROUP,
+                    List.of(), 1234L);
+            expected.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(
+                    GroupExplanations.ofScores(model, scaled, scores, labels, limit))));
+            expected.setExplainerVersion("l2e-ß-" + i % 2);
+            expected.setTimings(new Timings(explainedAt, 1234L, 5678L + i, 64));
+            byte[] bytes = encoder.l2e(serializer.schemaId(TOPIC), e, a, scaled, scores, labels, limit,
+                    "l2e-ß-" + i % 2, explainedAt, 1234L, 5678L + i, 64);
+            assertArrayEquals(serializer.serialize(TOPIC, expected), bytes, "event " + i);
+            compared++;
+        }
+        assertEquals(300, compared);
+    }
+
+    private Label[] randomLabels() {
+        Label[] l = new Label[4];
+        for (int j = 0; j < 4; j++) {
+            l[j] = Label.values()[random.nextInt(Label.values().length)];
+        }
+        return l;
+    }
+
     private int compareMany(ModelBundle bundle, int dimension, int events) {
         GimeModel model = GimeModel.of(bundle);
-        GroupExplainedEncoder encoder = new GroupExplainedEncoder(model, bundle.version());
+        ExplainedEncoder encoder = new ExplainedEncoder(model, bundle.version());
         Workspace ws = model.newWorkspace();
         int n = 0;
         for (int i = 0; i < events; i++) {
@@ -93,14 +145,14 @@ class GroupExplainedEncoderTest {
         return n;
     }
 
-    private ExplainedEvent compare(ModelBundle bundle, GimeModel model, GroupExplainedEncoder encoder, Workspace ws,
+    private ExplainedEvent compare(ModelBundle bundle, GimeModel model, ExplainedEncoder encoder, Workspace ws,
                                    PredictionEvent e, int limit) {
         double residual = Math.abs(random.nextGaussian());
         Route route = Route.values()[random.nextInt(Route.values().length)];
         long gimeNanos = random.nextInt(100_000);
         ExplainedEvent expected = Outputs.explained(e, bundle, model, ws, residual, route, ExplanationSource.GROUP,
                 new Outputs.GroupAttributions().of(model, ws, limit), gimeNanos);
-        byte[] bytes = encoder.encode(serializer.schemaId(TOPIC), e, ws, residual, route, limit,
+        byte[] bytes = encoder.group(serializer.schemaId(TOPIC), e, ws, residual, route, limit,
                 expected.getTimings().getExplainedAt(), gimeNanos);
         assertArrayEquals(serializer.serialize(TOPIC, expected), bytes, () -> "event " + e.getEventId());
         return expected;
