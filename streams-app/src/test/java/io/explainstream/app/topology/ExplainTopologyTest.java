@@ -1,6 +1,11 @@
 package io.explainstream.app.topology;
 
 import io.explainstream.app.config.L2eSettings;
+import io.explainstream.app.config.Topics;
+import io.explainstream.app.l2e.ExecutionProvider;
+import io.explainstream.app.l2e.L2eExplainer;
+import io.explainstream.app.l2e.L2eInferenceException;
+import io.explainstream.app.l2e.L2eResult;
 import io.explainstream.app.config.Stage;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.gime.Router;
@@ -207,6 +212,51 @@ class ExplainTopologyTest {
             ExplainedEvent e = r.value();
             assertEquals(RoutingReason.LOW_POSTERIOR, e.getRouting());
             assertL2eExplanation(e);
+            assertTrue(h.output.isEmpty());
+            assertTrue(h.dlq.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldPublishTheGroupExplanationWhenTheL2eBatchFails() throws IOException {
+        LoadedBundle bundle = TestBundles.tabularWithL2e(dir, false);
+        L2eExplainerFactory failing = (b, settings) -> new L2eExplainer() {
+            public ExecutionProvider provider() {
+                return ExecutionProvider.CPU;
+            }
+
+            public String version() {
+                return "broken";
+            }
+
+            public int dimension() {
+                return 4;
+            }
+
+            public L2eResult explain(float[][] features, float[] predictions, int n) {
+                throw new L2eInferenceException("the test explainer always fails");
+            }
+
+            public void close() {
+            }
+        };
+        ExplainedEvent direct;
+        try (Harness h = new Harness(bundle)) {
+            h.send("k", Events.dense("e", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            direct = h.output.readValue();
+        }
+        try (Harness h = new Harness(new TopologySettings(Topics.defaults(), Stage.ALL, bundle, new Router(0.99, 100),
+                Harness.l2e(1), 10, failing))) {
+            h.send("k", Events.dense("e", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+
+            ExplainedEvent e = h.output.readValue();
+            assertEquals(RoutingReason.LOW_POSTERIOR, e.getRouting());
+            assertEquals(ExplanationSource.GROUP, e.getExplanation().getSource());
+            assertEquals(direct.getExplanation(), e.getExplanation());
+            assertEquals(direct.getGroupId(), e.getGroupId());
+            assertEquals(direct.getPosterior(), e.getPosterior(), 0.0);
+            assertEquals(direct.getResidual(), e.getResidual(), 0.0);
+            assertNull(e.getExplainerVersion());
             assertTrue(h.output.isEmpty());
             assertTrue(h.dlq.isEmpty());
         }
