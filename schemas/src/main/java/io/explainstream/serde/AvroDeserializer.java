@@ -111,18 +111,34 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return new Reader<>(null, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be read as "
-                    + type.getName() + ": " + compatibility.getResult().getIncompatibilities());
+                    + type.getName() + ": " + compatibility.getResult().getIncompatibilities(), false);
         }
         AvroBodyGuard guard;
         try {
             guard = AvroBodyGuard.of(writer);
         } catch (IllegalArgumentException e) {
             return new Reader<>(null, null, "writer schema " + writer.getFullName() + " (id " + id + ") cannot be "
-                    + "read: " + e.getMessage());
+                    + "read: " + e.getMessage(), false);
         }
-        return new Reader<>(guard, new SpecificDatumReader<>(writer, readerSchema, data), null);
+        return new Reader<>(guard, new SpecificDatumReader<>(writer, readerSchema, data), null,
+                writer.equals(readerSchema));
     }
 
-    private record Reader<T>(AvroBodyGuard guard, SpecificDatumReader<T> datumReader, String incompatibility) {
+    /**
+     * Whether {@code bytes}, a record this deserializer has read, was written with the reader schema itself, so that
+     * its Avro body is laid out field by field as the reader schema says (false for any other writer schema, or a
+     * record not read yet).
+     */
+    public boolean writtenWithReaderSchema(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER) {
+            return false;
+        }
+        int id = ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
+        Reader<T> reader = readersById.get(id);
+        return reader != null && reader.sameAsReader;
+    }
+
+    private record Reader<T>(AvroBodyGuard guard, SpecificDatumReader<T> datumReader, String incompatibility,
+                             boolean sameAsReader) {
     }
 }

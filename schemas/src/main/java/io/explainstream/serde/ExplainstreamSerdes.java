@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Serde;
 
 /** The value serdes of the project's topics, all on one {@link SchemaRegistry}. */
 public record ExplainstreamSerdes(
-        Serde<PredictionEvent> predictionEvent,
+        AvroSerde<PredictionEvent> predictionEvent,
         AvroSerde<ExplainedEvent> explainedEvent,
         Serde<ExplanationRequest> explanationRequest) {
 

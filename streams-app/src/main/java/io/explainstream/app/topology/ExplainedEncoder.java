@@ -40,24 +40,33 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
         this.names = new byte[model.dimension()][];
     }
 
-    /** A group-explained event: the assignment in {@code ws}, at most {@code maxFeatures} of its group's features. */
-    byte[] group(int schemaId, PredictionEvent e, Workspace ws, double residual, Route route, int maxFeatures,
-                 long explainedAt, long gimeNanos) {
-        prefix(schemaId, e, ws.group(), ws.posterior(), ws.runnerUp(), ws.runnerUpPosterior(), ExplanationSource.GROUP);
+    /**
+     * A group-explained event: the assignment in {@code ws}, at most {@code maxFeatures} of its group's features. With
+     * a {@code layout} of the event's record {@code raw}, the fields the output copies are copied from it; without
+     * (null), they are encoded from {@code e}.
+     */
+    byte[] group(int schemaId, PredictionEvent e, byte[] raw, PredictionEventLayout layout, Workspace ws,
+                 double residual, Route route, int maxFeatures, long explainedAt, long gimeNanos) {
+        prefix(schemaId, e, raw, layout, ws.group(), ws.posterior(), ws.runnerUp(), ws.runnerUpPosterior(),
+                ExplanationSource.GROUP);
         GroupExplanations.write(model, ws, maxFeatures, scratch, this);
         out.writeArrayEnd();
-        suffix(e, model.target().fromZ(ws.surrogateZ()), residual, route, null, explainedAt, gimeNanos, -1, 0);
+        suffix(e, raw, layout, model.target().fromZ(ws.surrogateZ()), residual, route, null, explainedAt, gimeNanos,
+                -1, 0);
         return out.toByteArray();
     }
 
     /**
      * An event explained by L2E: its assignment as a {@link Assignment}, its scaled features {@code scaled}, and the
      * explainer's {@code scores} (and {@code labels}, or null to label the scores per instance); the features with a
-     * non-zero score or a non-neutral label, largest |score| first, at most {@code maxFeatures}.
+     * non-zero score or a non-neutral label, largest |score| first, at most {@code maxFeatures}. {@code raw} and
+     * {@code layout} as for {@link #group}.
      */
-    byte[] l2e(int schemaId, PredictionEvent e, Assignment a, float[] scaled, float[] scores, Label[] labels,
-               int maxFeatures, String explainer, long explainedAt, long gimeNanos, long l2eNanos, int batchSize) {
-        prefix(schemaId, e, a.group, a.posterior, a.runnerUp, a.runnerUpPosterior, ExplanationSource.L2E);
+    byte[] l2e(int schemaId, PredictionEvent e, byte[] raw, PredictionEventLayout layout, Assignment a, float[] scaled,
+               float[] scores, Label[] labels, int maxFeatures, String explainer, long explainedAt, long gimeNanos,
+               long l2eNanos, int batchSize) {
+        prefix(schemaId, e, raw, layout, a.group, a.posterior, a.runnerUp, a.runnerUpPosterior,
+                ExplanationSource.L2E);
         int d = scores.length;
         Label[] l = labels;
         if (l == null) {
@@ -79,7 +88,8 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
             feature(j, model.featureName(j), scaled[j], scores[j], scores[j], l[j]);
         }
         out.writeArrayEnd();
-        suffix(e, a.surrogateValue, a.residual, a.route, explainer, explainedAt, gimeNanos, l2eNanos, batchSize);
+        suffix(e, raw, layout, a.surrogateValue, a.residual, a.route, explainer, explainedAt, gimeNanos, l2eNanos,
+                batchSize);
         return out.toByteArray();
     }
 
@@ -128,19 +138,24 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
         }
     }
 
-    private void prefix(int schemaId, PredictionEvent e, int group, double posterior, int runnerUp,
-                        double runnerUpPosterior, ExplanationSource source) {
+    private void prefix(int schemaId, PredictionEvent e, byte[] raw, PredictionEventLayout layout, int group,
+                        double posterior, int runnerUp, double runnerUpPosterior, ExplanationSource source) {
         ByteArrayEncoder o = out;
         o.reset();
         o.writeWireHeader(schemaId);
-        o.writeString(e.getEventId());
-        o.writeString(e.getModelId());
-        o.writeString(e.getModelVersion());
-        o.writeLong(e.getEventTime());
-        try {
-            e.getPrediction().customEncode(o);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+        if (layout != null) {
+            o.writeFixed(raw, 5, layout.idsEnd - 5);
+            o.writeFixed(raw, layout.predictionStart, layout.predictionEnd - layout.predictionStart);
+        } else {
+            o.writeString(e.getEventId());
+            o.writeString(e.getModelId());
+            o.writeString(e.getModelVersion());
+            o.writeLong(e.getEventTime());
+            try {
+                e.getPrediction().customEncode(o);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
         o.writeInt(group);
         o.writeDouble(posterior);
@@ -156,8 +171,9 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
         o.writeEnum(source.ordinal());
     }
 
-    private void suffix(PredictionEvent e, double surrogateValue, double residual, Route route, String explainer,
-                        long explainedAt, long gimeNanos, long l2eNanos, int batchSize) {
+    private void suffix(PredictionEvent e, byte[] raw, PredictionEventLayout layout, double surrogateValue,
+                        double residual, Route route, String explainer, long explainedAt, long gimeNanos,
+                        long l2eNanos, int batchSize) {
         ByteArrayEncoder o = out;
         o.writeDouble(surrogateValue);
         o.writeDouble(residual);
@@ -183,6 +199,10 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
             o.writeLong(l2eNanos);
             o.writeIndex(1);
             o.writeInt(batchSize);
+        }
+        if (layout != null) {
+            o.writeFixed(raw, layout.predictionEnd, raw.length - layout.predictionEnd);
+            return;
         }
         Map<String, String> attributes = e.getAttributes();
         o.writeMapStart();

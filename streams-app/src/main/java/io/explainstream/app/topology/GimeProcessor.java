@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import org.apache.kafka.common.serialization.Deserializer;
+import io.explainstream.serde.AvroDeserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -61,11 +61,14 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
     private ExplainedEncoder encoder;
     private int schemaId = -1;
+    private final AvroDeserializer<PredictionEvent> events;
+    private final PredictionEventLayout layout = new PredictionEventLayout();
 
-    GimeProcessor(Deserializer<PredictionEvent> deserializer, ModelHolder models, int maxFeatures,
+    GimeProcessor(AvroDeserializer<PredictionEvent> deserializer, ModelHolder models, int maxFeatures,
                   OutputEncoding encoding, String outputSink, String uncertainTarget, FidelityObserver fidelity,
                   Dlq decodeDlq, Dlq gimeDlq) {
         super(deserializer, decodeDlq);
+        this.events = deserializer;
         this.models = models;
         this.maxFeatures = maxFeatures;
         this.encoding = encoding;
@@ -154,8 +157,8 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         }
         boolean inProcessL2e = toL2e && uncertainTarget.equals(ExplainTopology.L2E);
         Object output = inProcessL2e ? null : !toL2e && schemaId >= 0
-                ? encoder.group(schemaId, event, ws, residual, route, maxFeatures, System.currentTimeMillis(),
-                        System.nanoTime() - start)
+                ? encoder.group(schemaId, event, record.value(), layoutOf(record.value()), ws, residual, route,
+                        maxFeatures, System.currentTimeMillis(), System.nanoTime() - start)
                 : Outputs.explained(event, s.bundle().model(), model, ws, residual, route, ExplanationSource.GROUP,
                         groupAttributions.of(model, ws, maxFeatures), System.nanoTime() - start);
         int group = ws.group();
@@ -177,6 +180,11 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
             context.forward(record.withValue(output), outputSink);
             ExplainMetrics.recordEndToEnd(endToEnd, event.getEventTime());
         }
+    }
+
+    /** The layout of an input record written with the current schema, whose fields the output can copy; else null. */
+    private PredictionEventLayout layoutOf(byte[] raw) {
+        return events.writtenWithReaderSchema(raw) && layout.parse(raw) ? layout : null;
     }
 
     private byte agreement(GimeModel model, double f) {

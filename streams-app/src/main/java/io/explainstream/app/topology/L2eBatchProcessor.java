@@ -19,6 +19,7 @@ import io.explainstream.schema.PendingExplanation;
 import io.explainstream.schema.PendingSource;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.schema.Timings;
+import io.explainstream.serde.AvroDeserializer;
 import io.explainstream.serde.DecodeException;
 import io.explainstream.validation.InvalidReason;
 import io.explainstream.validation.Violation;
@@ -61,7 +62,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private long refusedGeneration = -1;
     private GimeModel model;
     private boolean binaryClassifier;
-    private final Deserializer<PredictionEvent> events;
+    private final AvroDeserializer<PredictionEvent> events;
     private final Deserializer<ExplanationRequest> requests;
     private final String storeName;
     private final String outputSink;
@@ -81,6 +82,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private ExplainedEncoder encoder;
     private ExplainedEncoder.Assignment[] rows;
     private int schemaId = -1;
+    private final PredictionEventLayout layout = new PredictionEventLayout();
     private Counter l2eExplained;
     private Counter fallbacks;
     private Timer endToEnd;
@@ -96,7 +98,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
      * the explainer switches as soon as the bundle is swapped.
      */
     L2eBatchProcessor(TopologySettings settings, ModelHolder models, boolean followDrafts,
-                      Deserializer<PredictionEvent> events, Deserializer<ExplanationRequest> requests,
+                      AvroDeserializer<PredictionEvent> events, Deserializer<ExplanationRequest> requests,
                       OutputEncoding encoding, String storeName, String outputSink, Dlq dlq) {
         this.settings = settings;
         this.encoding = encoding;
@@ -320,8 +322,9 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             }
             ExplainedEvent d = p.draft();
             if (d == null && schemaId >= 0) {
-                out.add(encoder.l2e(schemaId, p.event(), rows[i], x[i], scores, labels, settings.maxFeatures(),
-                        explainer.version(), explainedAt, p.gimeNanos(), result.inferNanos(), n));
+                out.add(encoder.l2e(schemaId, p.event(), p.payload(), layoutOf(p.payload()), rows[i], x[i], scores,
+                        labels, settings.maxFeatures(), explainer.version(), explainedAt, p.gimeNanos(),
+                        result.inferNanos(), n));
             } else {
                 if (d == null) {
                     d = draft(p.event(), rows[i], p.gimeNanos());
@@ -335,6 +338,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             l2eExplained.increment();
         }
         return out;
+    }
+
+    /** The layout of an input record written with the current schema, whose fields the output can copy; else null. */
+    private PredictionEventLayout layoutOf(byte[] raw) {
+        return events.writtenWithReaderSchema(raw) && layout.parse(raw) ? layout : null;
     }
 
     /**

@@ -16,6 +16,17 @@ import io.explainstream.schema.ExplanationSource;
 import io.explainstream.schema.Timings;
 import io.explainstream.schema.Prediction;
 import io.explainstream.schema.PredictionEvent;
+import io.explainstream.schema.SparseFeatures;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import io.explainstream.serde.AvroSerializer;
 import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.ExplainstreamSerdes;
@@ -107,12 +118,86 @@ class ExplainedEncoderTest {
                     GroupExplanations.ofScores(model, scaled, scores, labels, limit))));
             expected.setExplainerVersion("l2e-ß-" + i % 2);
             expected.setTimings(new Timings(explainedAt, 1234L, 5678L + i, 64));
-            byte[] bytes = encoder.l2e(serializer.schemaId(TOPIC), e, a, scaled, scores, labels, limit,
+            byte[] bytes = encoder.l2e(serializer.schemaId(TOPIC), e, null, null, a, scaled, scores, labels, limit,
                     "l2e-ß-" + i % 2, explainedAt, 1234L, 5678L + i, 64);
             assertArrayEquals(serializer.serialize(TOPIC, expected), bytes, "event " + i);
             compared++;
         }
         assertEquals(300, compared);
+    }
+
+    @Test
+    void shouldCopyTheEventsFieldsFromItsRecordWrittenWithTheCurrentSchema() {
+        ExplainstreamSerdes serdes = ExplainstreamSerdes.create(ConfluentSchemaRegistry.inMemory(), true);
+        ModelBundle bundle = TestBundles.tabular(null);
+        GimeModel model = GimeModel.of(bundle);
+        ExplainedEncoder encoder = new ExplainedEncoder(model, bundle.version());
+        Workspace ws = model.newWorkspace();
+        PredictionEventLayout layout = new PredictionEventLayout();
+        int copied = 0;
+        for (int i = 0; i < 200; i++) {
+            float[] x = {(float) random.nextGaussian(), 1, (float) random.nextGaussian(), 3};
+            model.assignDense(x, ws);
+            Map<String, String> attributes = i % 2 == 0 ? Map.of() : Map.of("k-" + i, "ünï-" + i);
+            PredictionEvent e = event(i, bundle.modelId(), attributes);
+            e.setFeatures(i % 3 == 0
+                    ? new SparseFeatures(4 + i, List.of(0, 2, 1000 + i), List.of(1f, 2f, 3f))
+                    : new DenseFeatures(List.of(x[0], x[1], x[2], x[3])));
+            byte[] raw = serdes.predictionEvent().serializer().serialize("predictions", e);
+            PredictionEvent decoded = serdes.predictionEvent().deserializer().deserialize("predictions", raw);
+            assertTrue(serdes.predictionEvent().deserializer().writtenWithReaderSchema(raw));
+            assertTrue(layout.parse(raw), "event " + i);
+            byte[] fromRecord = encoder.group(serializer.schemaId(TOPIC), decoded, raw, layout, ws, 0.5, Route.NONE,
+                    3, 42L, 7L);
+            byte[] fromEvent = encoder.group(serializer.schemaId(TOPIC), decoded, null, null, ws, 0.5, Route.NONE,
+                    3, 42L, 7L);
+            assertArrayEquals(fromEvent, fromRecord, "event " + i);
+            copied++;
+        }
+        assertEquals(200, copied);
+    }
+
+    @Test
+    void shouldNotCopyFromARecordWrittenWithAnotherSchema() throws IOException {
+        ConfluentSchemaRegistry registry = ConfluentSchemaRegistry.inMemory();
+        ExplainstreamSerdes serdes = ExplainstreamSerdes.create(registry, true);
+        Schema v1 = new Schema.Parser().parse(Path.of("../schemas/src/main/avro-history/PredictionEvent/v1.avsc")
+                .toFile());
+        int id = registry.register("predictions-value", v1);
+        PredictionEvent e = event(1, "m", Map.of());
+        e.setFeatures(new DenseFeatures(List.of(1f, 2f)));
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field f : v1.getFields()) {
+            old.put(f.name(), f.name().equals("eventTime") ? v1Time(f.schema(), e.getEventTime()) : copy(f, e));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(0);
+        bytes.write(ByteBuffer.allocate(4).putInt(id).array());
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(old, enc);
+        enc.flush();
+        byte[] raw = bytes.toByteArray();
+        PredictionEvent decoded = serdes.predictionEvent().deserializer().deserialize("predictions", raw);
+        assertEquals(e.getEventId(), decoded.getEventId());
+        assertTrue(!serdes.predictionEvent().deserializer().writtenWithReaderSchema(raw),
+                "written with another schema (v1, whose eventTime has a logical type): decoded, never copied");
+    }
+
+    private static Object v1Time(Schema s, long millis) {
+        Schema t = s.getType() == Schema.Type.UNION ? s.getTypes().get(s.getTypes().size() - 1) : s;
+        return switch (t.getType()) {
+            case STRING -> java.time.Instant.ofEpochMilli(millis).toString();
+            case LONG -> millis;
+            default -> throw new IllegalStateException("v1 eventTime is " + t);
+        };
+    }
+
+    private static Object copy(Schema.Field f, PredictionEvent e) {
+        Object v = e.get(f.name());
+        if (v instanceof org.apache.avro.specific.SpecificRecord r) {
+            return org.apache.avro.specific.SpecificData.get().deepCopy(r.getSchema(), r);
+        }
+        return v;
     }
 
     private Label[] randomLabels() {
@@ -152,7 +237,7 @@ class ExplainedEncoderTest {
         long gimeNanos = random.nextInt(100_000);
         ExplainedEvent expected = Outputs.explained(e, bundle, model, ws, residual, route, ExplanationSource.GROUP,
                 new Outputs.GroupAttributions().of(model, ws, limit), gimeNanos);
-        byte[] bytes = encoder.group(serializer.schemaId(TOPIC), e, ws, residual, route, limit,
+        byte[] bytes = encoder.group(serializer.schemaId(TOPIC), e, null, null, ws, residual, route, limit,
                 expected.getTimings().getExplainedAt(), gimeNanos);
         assertArrayEquals(serializer.serialize(TOPIC, expected), bytes, () -> "event " + e.getEventId());
         return expected;
