@@ -20,11 +20,11 @@ import java.util.Random;
  * Random bundles shaped like fitted ones: K groups whose region φ_k and explanation θ_k each have s non-zero
  * weights (the GIME top-s mask: s = 5 tabular, 50 text), over d features.
  */
-final class SyntheticBundles {
+public final class SyntheticBundles {
     private SyntheticBundles() {
     }
 
-    static ModelBundle tabular(int d, int k, int s, long seed) {
+    public static ModelBundle tabular(int d, int k, int s, long seed) {
         Random r = new Random(seed);
         double[] center = new double[d];
         double[] scale = new double[d];
