@@ -54,7 +54,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
 
     private final TopologySettings settings;
     private final ModelHolder models;
-    private final boolean followDrafts;
+    private final boolean followAssigningBundle;
     private ModelHolder.Serving serving;
     private long refusedGeneration = -1;
     private GimeModel model;
@@ -89,18 +89,18 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     }
 
     /**
-     * With {@code followDrafts} (the L2E stage inside the GIME topology) the explainer follows the bundle that
-     * drafted the events: after a swap, the events buffered before it are flushed with the old bundle's explainer,
-     * and the first event drafted by the new bundle switches to its explainer. Without it (the separate L2E stage),
-     * the explainer switches as soon as the bundle is swapped.
+     * With {@code followAssigningBundle} (the L2E stage inside the GIME topology) the explainer follows the bundle
+     * that assigned the events: after a swap, the events buffered before it are flushed with the old bundle's
+     * explainer, and the first event assigned by the new bundle switches to its explainer. Without it (the separate
+     * L2E stage), the explainer switches as soon as the bundle is swapped.
      */
-    L2eBatchProcessor(TopologySettings settings, ModelHolder models, boolean followDrafts,
+    L2eBatchProcessor(TopologySettings settings, ModelHolder models, boolean followAssigningBundle,
                       AvroDeserializer<PredictionEvent> events, Deserializer<ExplanationRequest> requests,
                       OutputEncoding encoding, String storeName, String outputSink, Dlq dlq) {
         this.settings = settings;
         this.encoding = encoding;
         this.models = models;
-        this.followDrafts = followDrafts;
+        this.followAssigningBundle = followAssigningBundle;
         this.events = events;
         this.requests = requests;
         this.storeName = storeName;
@@ -131,7 +131,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         }
         context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
             flushAll();
-            if (!followDrafts) {
+            if (!followAssigningBundle) {
                 followSwap();
             }
         });
@@ -181,7 +181,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     public void process(Record<byte[], UncertainEvent> record) {
         UncertainEvent u = record.value();
         if (models.current() != serving
-                && (!followDrafts || !serving.version().equals(u.bundleVersion()))) {
+                && (!followAssigningBundle || !serving.version().equals(u.bundleVersion()))) {
             followSwap();
         }
         long seq = nextSequence++;
