@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class ByteArrayEncoderTest {
-    private static final String[] STRINGS = {"", "a", "plain ascii", "ünïcödé", "✓ check", "\u0000nul", "😀 astral",
+    private static final String[] STRINGS = {"", "a", "plain ascii", "ünïcödé", "✓ check", "\u0000nul",
+            "😀 astral",
             "x".repeat(300)};
 
     @Test

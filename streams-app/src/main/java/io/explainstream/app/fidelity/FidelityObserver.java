@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per task, inside the GIME stage's processor: adds each event's observation to its group's sums for the tumbling window of the record's
- * timestamp (in a deferred, changelogged store, so the sums are exactly-once with the events yet serialised once per
- * commit, not once per event), and every {@code flush} of wall clock sends the sums of the windows it has closed (end +
- * grace at or before its stream time) and a heartbeat to the merging task. While no record arrives, the task's stream
- * time advances with the wall clock, so the last windows close too.
+ * Per task, inside the GIME stage's processor: adds each event's observation to its group's sums for the tumbling
+ * window of the record's timestamp (in a deferred, changelogged store, so the sums are exactly-once with the events
+ * yet serialised once per commit, not once per event), and every {@code flush} of wall clock sends the sums of the
+ * windows it has closed (end + grace at or before its stream time) and a heartbeat to the merging task. While no
+ * record arrives, the task's stream time advances with the wall clock, so the last windows close too.
  */
 public final class FidelityObserver {
     private final FidelitySettings settings;
@@ -38,7 +38,7 @@ public final class FidelityObserver {
     private record Window(long start, String key, Sums sums) {
     }
 
-    /** Observes into store {@code storeName} and sends closed windows to sink {@code partialsSink}, both the processor's. */
+    /** Observes into store {@code storeName} and sends closed windows to sink {@code partialsSink} (the processor's). */
     public FidelityObserver(FidelitySettings settings, String storeName, String partialsSink) {
         this.settings = settings;
         this.storeName = storeName;
@@ -63,8 +63,8 @@ public final class FidelityObserver {
     }
 
     /**
-     * Adds one assigned event: its record timestamp, group, |g_k(x) - f(x)| in z-units, top posterior, whether that is at
-     * or above the routing threshold, whether it was routed to L2E, and for classifiers whether the surrogate agrees
+     * Adds one assigned event: its record timestamp, group, |g_k(x) - f(x)| in z-units, top posterior, whether that is
+     * at or above the routing threshold, whether it was routed to L2E, and for classifiers whether the surrogate agrees
      * with the model's label ({@link Observation#NO_LABEL}, {@link Observation#AGREE}, {@link Observation#DISAGREE}).
      */
     public void observe(long ts, int group, double residual, double posterior, boolean covered, boolean routed,
