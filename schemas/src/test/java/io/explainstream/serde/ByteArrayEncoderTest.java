@@ -12,8 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 class ByteArrayEncoderTest {
     private static final String[] STRINGS = {"", "a", "plain ascii", "ünïcödé", "✓ check", "\u0000nul",
-            "😀 astral",
-            "x".repeat(300)};
+            "😀 astral", "x".repeat(300)};
 
     @Test
     void shouldWriteWhatAvrosBinaryEncoderWrites() throws IOException {
