@@ -4,7 +4,6 @@ import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Workspace;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -13,9 +12,6 @@ import java.util.List;
  * them.
  */
 public final class GroupExplanations {
-    private static final Comparator<Attribution> LARGEST_FIRST = Comparator
-            .comparingDouble((Attribution a) -> -Math.abs(a.contribution())).thenComparingInt(Attribution::index);
-
     private GroupExplanations() {
     }
 
@@ -29,7 +25,7 @@ public final class GroupExplanations {
         void accept(int index, String name, double value, double weight, double contribution, Label label);
     }
 
-    /** Reusable arrays for {@link #write}, grown to the widest group seen; one per thread. */
+    /** Reusable arrays for {@link #write} and {@link #writeScores}, grown to the widest group or model; per thread. */
     public static final class Scratch {
         private double[] contributions = new double[0];
         private Label[] labels = new Label[0];
@@ -98,21 +94,59 @@ public final class GroupExplanations {
         return out;
     }
 
-    /** Scores from a neural explainer as attributions: non-zero scores, labelled, largest |score| first. */
-    public static List<Attribution> ofScores(GimeModel model, float[] scaled, float[] scores, Label[] labels,
-                                             int limit) {
-        double[] s = new double[scores.length];
-        for (int j = 0; j < s.length; j++) {
+    /**
+     * Hands the explanation a neural explainer's {@code scores} give an event to {@code sink}, without allocating
+     * (beyond growing {@code scratch} once per wider model): each feature with a non-zero score, or with a non-neutral
+     * label when {@code labels} are given (otherwise the scores are labelled per instance), largest |score| first
+     * (ties: lower feature index first), at most {@code limit}; value is the scaled feature, weight and contribution
+     * the score.
+     *
+     * @return the number of features handed over
+     */
+    public static int writeScores(GimeModel model, float[] scaled, float[] scores, Label[] labels, int limit,
+                                  Scratch scratch, Sink sink) {
+        int d = scores.length;
+        scratch.ensure(d);
+        double[] s = scratch.contributions;
+        for (int j = 0; j < d; j++) {
             s[j] = scores[j];
         }
-        Label[] l = labels != null ? labels : Labels.of(s);
-        List<Attribution> out = new ArrayList<>();
-        for (int j = 0; j < s.length; j++) {
-            if (s[j] != 0 || (labels != null && l[j] != Label.NEUTRAL)) {
-                out.add(new Attribution(j, model.featureName(j), scaled[j], s[j], s[j], l[j]));
-            }
+        Label[] l = labels;
+        if (l == null) {
+            Labels.of(s, d, scratch.labels);
+            l = scratch.labels;
         }
-        out.sort(LARGEST_FIRST);
-        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+        int[] top = scratch.order;
+        int n = 0;
+        for (int j = 0; j < d; j++) {
+            if (s[j] == 0 && (labels == null || labels[j] == Label.NEUTRAL)) {
+                continue;
+            }
+            double a = Math.abs(s[j]);
+            if (n == limit && a <= Math.abs(s[top[n - 1]])) {
+                continue;
+            }
+            int b = n == limit ? n - 1 : n++;
+            while (b > 0 && a > Math.abs(s[top[b - 1]])) {
+                top[b] = top[b - 1];
+                b--;
+            }
+            top[b] = j;
+        }
+        sink.begin(n);
+        for (int t = 0; t < n; t++) {
+            int j = top[t];
+            sink.accept(j, model.featureName(j), scaled[j], s[j], s[j], l[j]);
+        }
+        return n;
+    }
+
+    /** The same explanation as a list of {@link Attribution}s; see {@link #writeScores}. */
+    public static List<Attribution> ofScores(GimeModel model, float[] scaled, float[] scores, Label[] labels,
+                                             int limit) {
+        List<Attribution> out = new ArrayList<>();
+        writeScores(model, scaled, scores, labels, limit, new Scratch(), (index, name, value, weight, contribution,
+                label) -> out.add(new Attribution(index, name, value, weight, contribution, label)));
+        return out;
     }
 }

@@ -70,6 +70,64 @@ class GroupExplanationsTest {
         assertEquals(800, checked);
     }
 
+    /** The definition of a neural explainer's explanation: reported scores, labelled, sorted, cut. */
+    private static List<Attribution> scoresReference(GimeModel model, float[] scaled, float[] scores, Label[] labels,
+                                                     int limit) {
+        double[] s = new double[scores.length];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = scores[j];
+        }
+        Label[] l = labels != null ? labels : Labels.of(s);
+        List<Attribution> all = new ArrayList<>();
+        for (int j = 0; j < s.length; j++) {
+            if (s[j] != 0 || (labels != null && l[j] != Label.NEUTRAL)) {
+                all.add(new Attribution(j, model.featureName(j), scaled[j], s[j], s[j], l[j]));
+            }
+        }
+        all.sort(Comparator.comparingDouble((Attribution a) -> -Math.abs(a.contribution()))
+                .thenComparingInt(Attribution::index));
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    @Test
+    void shouldWriteTheScoresExplanationAsDefinedThroughOneReusedScratch() {
+        Random r = new Random(23);
+        GroupExplanations.Scratch scratch = new GroupExplanations.Scratch();
+        int checked = 0;
+        for (int d : new int[]{1, 4, 11, 60}) {
+            GimeModel model = GimeModel.of(RandomModels.of(r, d, 3, 0, true));
+            for (int e = 0; e < 100; e++) {
+                float[] scaled = new float[d];
+                float[] scores = new float[d];
+                for (int j = 0; j < d; j++) {
+                    scaled[j] = (float) r.nextGaussian();
+                    scores[j] = r.nextInt(4) == 0 ? 0 : (float) r.nextGaussian();
+                }
+                if (d > 2 && e % 5 == 0) {
+                    scores[1] = -scores[2];
+                }
+                Label[] labels = null;
+                if (e % 2 == 1) {
+                    labels = new Label[d];
+                    for (int j = 0; j < d; j++) {
+                        labels[j] = Label.values()[r.nextInt(Label.values().length)];
+                    }
+                }
+                int limit = 1 + r.nextInt(d + 2);
+                List<Attribution> got = new ArrayList<>();
+                int n = GroupExplanations.writeScores(model, scaled, scores, labels, limit, scratch, (index, name,
+                        value, weight, contribution, label) -> got.add(new Attribution(index, name, value, weight,
+                        contribution, label)));
+                List<Attribution> expected = scoresReference(model, scaled, scores, labels, limit);
+                assertEquals(expected, got, "d=" + d + " event " + e);
+                assertEquals(expected.size(), n);
+                assertEquals(expected, GroupExplanations.ofScores(model, scaled, scores, labels, limit));
+                checked++;
+            }
+        }
+        assertEquals(400, checked);
+    }
+
     @Test
     void shouldNotAllocateOnceTheScratchFitsTheWidestGroup() {
         Random r = new Random(3);

@@ -143,10 +143,10 @@ public final class ExplainTopology {
         t.addSink(ALERTS_SINK, f.alertsTopic(), bytesOut, serdes.driftAlert().serializer(), FIDELITY_MERGE);
     }
 
-    private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, boolean followAssigningBundle,
+    private static void addL2e(Topology t, TopologySettings settings, TopologySerdes serdes, boolean followAssigning,
                                String parent) {
         OutputEncoding encoding = new OutputEncoding(serdes.explainedEvent().serializer(), settings.topics().output());
-        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, settings.models(), followAssigningBundle,
+        t.addProcessor(L2E, () -> new L2eBatchProcessor(settings, settings.models(), followAssigning,
                 serdes.predictionEvent().deserializer(), serdes.explanationRequest().deserializer(), encoding,
                 L2E_BUFFER_STORE, OUTPUT_SINK, new Dlq(DLQ_SINK, L2E)), parent);
         t.addStateStore(new DeferredStoreBuilder<>(Stores.keyValueStoreBuilder(

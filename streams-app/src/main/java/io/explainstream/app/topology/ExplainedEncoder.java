@@ -2,7 +2,6 @@ package io.explainstream.app.topology;
 
 import io.explainstream.explain.GroupExplanations;
 import io.explainstream.explain.Label;
-import io.explainstream.explain.Labels;
 import io.explainstream.gime.GimeModel;
 import io.explainstream.gime.Route;
 import io.explainstream.gime.Workspace;
@@ -28,9 +27,6 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
     private final byte[][] names;
     private final ByteArrayEncoder out = new ByteArrayEncoder(512);
     private final GroupExplanations.Scratch scratch = new GroupExplanations.Scratch();
-    private double[] scoreScratch = new double[0];
-    private Label[] labelScratch = new Label[0];
-    private int[] top = new int[0];
     private String explainerVersion;
     private byte[] explainerVersionBytes;
 
@@ -67,54 +63,11 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
                long l2eNanos, int batchSize) {
         prefix(schemaId, e, raw, layout, a.group, a.posterior, a.runnerUp, a.runnerUpPosterior,
                 ExplanationSource.L2E);
-        int d = scores.length;
-        Label[] l = labels;
-        if (l == null) {
-            if (scoreScratch.length < d) {
-                scoreScratch = new double[d];
-                labelScratch = new Label[d];
-            }
-            for (int j = 0; j < d; j++) {
-                scoreScratch[j] = scores[j];
-            }
-            Labels.of(scoreScratch, d, labelScratch);
-            l = labelScratch;
-        }
-        int n = topScores(scores, labels, maxFeatures);
-        out.writeArrayStart();
-        out.setItemCount(n);
-        for (int t = 0; t < n; t++) {
-            int j = top[t];
-            feature(j, model.featureName(j), scaled[j], scores[j], scores[j], l[j]);
-        }
+        GroupExplanations.writeScores(model, scaled, scores, labels, maxFeatures, scratch, this);
         out.writeArrayEnd();
         suffix(e, raw, layout, a.surrogateValue, a.residual, a.route, explainer, explainedAt, gimeNanos, l2eNanos,
                 batchSize);
         return out.toByteArray();
-    }
-
-    /** Indices of the at most {@code limit} reported scores into {@code top}, largest |score| first. */
-    private int topScores(float[] scores, Label[] labels, int limit) {
-        if (top.length < limit) {
-            top = new int[limit];
-        }
-        int n = 0;
-        for (int j = 0; j < scores.length; j++) {
-            if (scores[j] == 0 && (labels == null || labels[j] == Label.NEUTRAL)) {
-                continue;
-            }
-            float a = Math.abs(scores[j]);
-            if (n == limit && a <= Math.abs(scores[top[n - 1]])) {
-                continue;
-            }
-            int b = n == limit ? n - 1 : n++;
-            while (b > 0 && a > Math.abs(scores[top[b - 1]])) {
-                top[b] = top[b - 1];
-                b--;
-            }
-            top[b] = j;
-        }
-        return n;
     }
 
     /** One event's assignment, as the L2E stage keeps it for a row of its batch. */
@@ -222,10 +175,6 @@ final class ExplainedEncoder implements GroupExplanations.Sink {
 
     @Override
     public void accept(int index, String name, double value, double weight, double contribution, Label label) {
-        feature(index, name, value, weight, contribution, label);
-    }
-
-    private void feature(int index, String name, double value, double weight, double contribution, Label label) {
         ByteArrayEncoder o = out;
         o.writeInt(index);
         byte[] n = names[index];

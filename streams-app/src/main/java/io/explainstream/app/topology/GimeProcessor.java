@@ -31,9 +31,10 @@ import java.util.List;
  * goes to the DLQ with stage {@code gimeStage}). Events the group explains well go to the output as records this
  * processor encodes itself ({@link ExplainedEncoder}); uncertain ones go to {@code uncertainTarget}: to the L2E stage
  * of this topology as they came (it assigns them again with the same bundle), or to the l2e-requests topic as an
- * {@link ExplanationRequest} carrying the group explanation as a fallback; with no L2E stage, to the output. With a {@link FidelityObserver}, every assigned event is observed for the
- * online fidelity windows. Decoding, assignment and observation share one node, so an event is forwarded once. The
- * event counters reach Micrometer once a second (and on close), not per event.
+ * {@link ExplanationRequest} carrying the group explanation as a fallback; with no L2E stage, to the output. With a
+ * {@link FidelityObserver}, every assigned event is observed for the online fidelity windows. Decoding, assignment
+ * and observation share one node, so an event is forwarded once. The event counters reach Micrometer once a second
+ * (and on close), not per event.
  */
 final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     /** How often the event counters reach Micrometer (they are counted in fields in between). */
@@ -151,16 +152,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         double fz = model.target().toZ(f);
         double residual = Math.abs(ws.surrogateZ() - fz);
         Route route = s.router().route(ws.posterior(), residual);
-        boolean toL2e = route != Route.NONE && uncertainTarget != null;
-        if (schemaId < 0) {
-            schemaId = encoding.schemaIdOrNone();
-        }
-        boolean inProcessL2e = toL2e && uncertainTarget.equals(ExplainTopology.L2E);
-        Object output = inProcessL2e ? null : !toL2e && schemaId >= 0
-                ? encoder.group(schemaId, event, record.value(), layoutOf(record.value()), ws, residual, route,
-                        maxFeatures, System.currentTimeMillis(), System.nanoTime() - start)
-                : Outputs.explained(event, s.bundle().model(), model, ws, residual, route, ExplanationSource.GROUP,
-                        groupAttributions.of(model, ws, maxFeatures), System.nanoTime() - start);
+        long gimeNanos = System.nanoTime() - start;
         int group = ws.group();
         groupCounts[group]++;
         posteriors.record(ws.posterior());
@@ -168,23 +160,38 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
             fidelity.observe(record.timestamp(), group, residual, ws.posterior(),
                     ws.posterior() >= s.router().minPosterior(), route != Route.NONE, agreement(model, f));
         }
-        if (toL2e) {
-            routedCount++;
-            Object uncertain = inProcessL2e
-                    ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value(), event, null, s.version(),
-                            System.nanoTime() - start)
-                    : new ExplanationRequest(event, (ExplainedEvent) output);
-            context.forward(record.withValue(uncertain), uncertainTarget);
-        } else {
+        if (route == Route.NONE || uncertainTarget == null) {
             explainedCount++;
-            context.forward(record.withValue(output), outputSink);
+            context.forward(record.withValue(groupExplained(s, event, record.value(), residual, route, gimeNanos)),
+                    outputSink);
             ExplainMetrics.recordEndToEnd(endToEnd, event.getEventTime());
+            return;
         }
+        routedCount++;
+        Object uncertain = uncertainTarget.equals(ExplainTopology.L2E)
+                ? new UncertainEvent(PendingSource.PREDICTION_EVENT, record.value(), event, null, s.version(),
+                        gimeNanos)
+                : new ExplanationRequest(event, draft(s, event, residual, route, gimeNanos));
+        context.forward(record.withValue(uncertain), uncertainTarget);
     }
 
-    /** The layout of an input record written with the current schema, whose fields the output can copy; else null. */
-    private PredictionEventLayout layoutOf(byte[] raw) {
-        return events.writtenWithReaderSchema(raw) && layout.parse(raw) ? layout : null;
+    /** The output record of the event assigned in {@code ws}: encoded here, or an object when no schema id is known. */
+    private Object groupExplained(ModelHolder.Serving s, PredictionEvent event, byte[] raw, double residual,
+                                  Route route, long gimeNanos) {
+        if (schemaId < 0) {
+            schemaId = encoding.schemaIdOrNone();
+        }
+        if (schemaId < 0) {
+            return draft(s, event, residual, route, gimeNanos);
+        }
+        return encoder.group(schemaId, event, raw, layout.of(events, raw), ws, residual, route, maxFeatures,
+                System.currentTimeMillis(), gimeNanos);
+    }
+
+    private ExplainedEvent draft(ModelHolder.Serving s, PredictionEvent event, double residual, Route route,
+                                 long gimeNanos) {
+        return Outputs.explained(event, s.bundle().model(), s.model(), ws, residual, route, ExplanationSource.GROUP,
+                groupAttributions.of(s.model(), ws, maxFeatures), gimeNanos);
     }
 
     private byte agreement(GimeModel model, double f) {

@@ -319,8 +319,8 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             }
             ExplainedEvent d = p.draft();
             if (d == null && schemaId >= 0) {
-                out.add(encoder.l2e(schemaId, p.event(), p.payload(), layoutOf(p.payload()), rows[i], x[i], scores,
-                        labels, settings.maxFeatures(), explainer.version(), explainedAt, p.gimeNanos(),
+                out.add(encoder.l2e(schemaId, p.event(), p.payload(), layout.of(events, p.payload()), rows[i], x[i],
+                        scores, labels, settings.maxFeatures(), explainer.version(), explainedAt, p.gimeNanos(),
                         result.inferNanos(), n));
             } else {
                 if (d == null) {
@@ -335,11 +335,6 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             l2eExplained.increment();
         }
         return out;
-    }
-
-    /** The layout of an input record written with the current schema, whose fields the output can copy; else null. */
-    private PredictionEventLayout layoutOf(byte[] raw) {
-        return events.writtenWithReaderSchema(raw) && layout.parse(raw) ? layout : null;
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.explainstream.app.topology;
 
+import io.explainstream.schema.PredictionEvent;
+import io.explainstream.serde.AvroDeserializer;
+
 /**
  * Where the fields an explained record copies unchanged lie in a {@code PredictionEvent} record written with the
  * current schema (Confluent wire format): {@code [5, idsEnd)} holds eventId, modelId, modelVersion and eventTime,
@@ -14,6 +17,23 @@ final class PredictionEventLayout {
     int idsEnd;
     int predictionStart;
     int predictionEnd;
+    private int readerSchemaId = -1;
+
+    /**
+     * This layout, found in {@code raw} (a record {@code events} has read), when {@code raw} was written with the
+     * reader schema itself; null otherwise. The last schema id found to be the reader schema is remembered, so the
+     * deserializer is asked once per writer schema, not per record.
+     */
+    PredictionEventLayout of(AvroDeserializer<PredictionEvent> events, byte[] raw) {
+        int id = ((raw[1] & 0xff) << 24) | ((raw[2] & 0xff) << 16) | ((raw[3] & 0xff) << 8) | (raw[4] & 0xff);
+        if (id != readerSchemaId) {
+            if (!events.writtenWithReaderSchema(raw)) {
+                return null;
+            }
+            readerSchemaId = id;
+        }
+        return parse(raw) ? this : null;
+    }
 
     /** Finds the ranges in {@code bytes}; false when the record does not have the expected layout. */
     boolean parse(byte[] bytes) {

@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * The value serdes the topology reads and writes with (Confluent wire format through a schema registry). The explained
- * events' serde is the Avro one: the GIME stage writes group-explained records itself, with that serializer's schema id.
+ * events' serde is the Avro one: the GIME stage writes group-explained records itself, with that serializer's schema
+ * id.
  */
 public record TopologySerdes(AvroSerde<PredictionEvent> predictionEvent, AvroSerde<ExplainedEvent> explainedEvent,
                              Serde<ExplanationRequest> explanationRequest,
