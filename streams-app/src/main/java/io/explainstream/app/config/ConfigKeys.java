@@ -115,7 +115,8 @@ public final class ConfigKeys {
             "application.id", "explainstream",
             "processing.guarantee", "exactly_once_v2",
             "ensure.explicit.internal.resource.naming", "true",
-            "producer.batch.size", "131072");
+            "producer.batch.size", "131072",
+            "max.task.idle.ms", "-1");
 
     /** Prefix of environment variables that carry Kafka settings: EXPLAINSTREAM_KAFKA_BOOTSTRAP_SERVERS → bootstrap.servers. */
     public static final String KAFKA_ENV_PREFIX = "EXPLAINSTREAM_KAFKA_";

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,7 +43,8 @@ import java.util.Map;
 
 /**
  * The L2E stage: buffers uncertain events and explains them in micro-batches, flushed when {@code batchSize} are
- * waiting or every {@code maxWait} of wall-clock time. The buffer is a deferred, changelogged store holding each input
+ * waiting or {@code maxWait} of wall-clock time after the first of them arrived (the deadline is scheduled only while
+ * a batch waits, so a stream that fills its batches never punctuates). The buffer is a deferred, changelogged store holding each input
  * record as received (so a crash loses none: what is still buffered is written to the changelog at every commit,
  * before the input offsets); an event explained before the next commit never reaches the changelog. The decoded
  * events wait beside it in memory, so a flush reads the store only after a restore. Each output keeps its input's
@@ -73,6 +75,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private float[] y;
     private long nextSequence;
     private final ArrayDeque<Long> order = new ArrayDeque<>();
+    private Cancellable deadline;
     private final Map<Long, Pending> memory = new HashMap<>();
     private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
     private final OutputEncoding encoding;
@@ -128,13 +131,15 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         }
         if (!order.isEmpty()) {
             LOG.info("restored {} buffered L2E requests", order.size());
+            armDeadline();
         }
-        context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            flushAll();
-            if (!followAssigningBundle) {
-                followSwap();
-            }
-        });
+        if (!followAssigningBundle) {
+            context.schedule(l2e.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> followSwap());
+        }
+    }
+
+    private void armDeadline() {
+        deadline = context.schedule(settings.l2e().maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
     }
 
     private void use(ModelHolder.Serving s) {
@@ -192,12 +197,18 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 u.gimeNanos()));
         if (order.size() >= settings.l2e().batchSize()) {
             flushAll();
+        } else if (deadline == null) {
+            armDeadline();
         }
     }
 
     private void flushAll() {
         while (!order.isEmpty()) {
             flushBatch();
+        }
+        if (deadline != null) {
+            deadline.cancel();
+            deadline = null;
         }
     }
 

@@ -296,6 +296,31 @@ class ExplainTopologyTest {
     }
 
     @Test
+    void shouldFlushAPartialL2eBatchMaxWaitAfterItsFirstEventAndNotBefore() throws IOException {
+        try (Harness h = new Harness(TestBundles.tabularWithL2e(dir, false), Stage.ALL, new Router(0.99, 100),
+                Harness.l2e(3))) {
+            h.driver.advanceWallClockTime(Duration.ofMillis(15));
+            h.send("a", Events.dense("a", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            h.driver.advanceWallClockTime(Duration.ofMillis(19));
+            assertTrue(h.output.isEmpty(), "the 20 ms deadline counts from the batch's first event");
+
+            h.driver.advanceWallClockTime(Duration.ofMillis(1));
+            ExplainedEvent a = h.output.readValue();
+            assertEquals("a", a.getEventId());
+            assertEquals(1, a.getTimings().getL2eBatchSize());
+
+            h.driver.advanceWallClockTime(Duration.ofMillis(100));
+            h.send("b", Events.dense("b", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            h.driver.advanceWallClockTime(Duration.ofMillis(19));
+            assertTrue(h.output.isEmpty(), "a new batch gets a new deadline");
+            h.driver.advanceWallClockTime(Duration.ofMillis(1));
+            assertEquals("b", h.output.readValue().getEventId());
+            assertTrue(h.output.isEmpty());
+            assertTrue(h.dlq.isEmpty());
+        }
+    }
+
+    @Test
     void shouldFlushL2eMicroBatchWhenFullOrAtTheDeadlineAndLogTheBuffer() throws IOException {
         try (Harness h = new Harness(TestBundles.tabularWithL2e(dir, false), Stage.ALL, new Router(0.99, 100),
                 Harness.l2e(3))) {
