@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * {@code explainstream loadtest}: drives the explaining topology with synthetic prediction events and measures it.
  * Paced (default): open-loop sends at --rate, end-to-end latency from each event's intended send time, lag, L2E
  * share. --compare-identity: the explaining topology and an identity topology (deserialize → serialize) drain the
- * same backlog on the same broker, topics, serdes and partitions, interleaved, and their throughputs are compared.
+ * same backlog on the same broker, topics, serdes and partitions, interleaved, and their throughputs are compared;
+ * a third, size-matched identity topology (outputs padded to the explained records' size) bounds what any topology
+ * writing records that large could keep on the machine.
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true,
         description = "Open-loop load test of the explaining topology (paced sends, latency percentiles, lag), "
@@ -76,9 +78,11 @@ final class LoadTestCommand implements Callable<Integer> {
     String guarantee;
     @Option(names = "--commit-interval-ms", description = "commit.interval.ms (Kafka Streams' default when absent).")
     Integer commitIntervalMs;
-    @Option(names = "--compare-identity", description = "Compare with an identity topology, interleaved (drain mode).")
+    @Option(names = "--compare-identity", description = "Compare with an identity topology and a size-matched "
+            + "identity topology (outputs padded to the explained size), interleaved (drain mode).")
     boolean compareIdentity;
-    @Option(names = "--rounds", defaultValue = "2", description = "Identity/explaining rounds with --compare-identity. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "2", description = "Identity/explaining/size-matched rounds with "
+            + "--compare-identity. Default ${DEFAULT-VALUE}.")
     int rounds;
     @Option(names = "--backlog", defaultValue = "1500000", description = "Events each --compare-identity run drains; "
             + "each is timed from 10 %% to 90 %% of them (with fewer, a drain lasts a few commit intervals and the "
@@ -189,15 +193,17 @@ final class LoadTestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Topics(String input, String output, String dlq, String requests, String identity) {
+    private record Topics(String input, String output, String dlq, String requests, String identity,
+                          String sizeMatched) {
     }
 
     private Topics topics() throws Exception {
         String p = "loadtest-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics t = new Topics(p + ".predictions", p + ".explained", p + ".dlq", p + ".l2e", p + ".identity");
+        Topics t = new Topics(p + ".predictions", p + ".explained", p + ".dlq", p + ".l2e", p + ".identity",
+                p + ".identity-size-matched");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String name : List.of(t.input, t.output, t.dlq, t.requests, t.identity)) {
+            for (String name : List.of(t.input, t.output, t.dlq, t.requests, t.identity, t.sizeMatched)) {
                 topics.add(new NewTopic(name, partitions, (short) 1));
             }
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -286,58 +292,94 @@ final class LoadTestCommand implements Callable<Integer> {
             producer.preload(backlog);
         }
         double phaseSeconds = Math.max(5, duration / (2.0 * rounds));
-        for (String kind : List.of("identity", "explain")) {
-            System.err.printf("warm-up %-8s %.0f events/s (not counted)%n", kind,
-                    drain(kind, bundle, t, in, phaseSeconds));
+        Map<String, Drain> warmUp = new LinkedHashMap<>();
+        int padding = 0;
+        for (String kind : KINDS) {
+            Drain d = drain(kind, bundle, t, in, phaseSeconds, padding);
+            warmUp.put(kind, d);
+            System.err.printf("warm-up %-12s %.0f events/s, %.0f bytes per output record (not counted)%n", kind,
+                    d.eventsPerSecond(), d.meanValueBytes());
+            if (kind.equals(EXPLAIN)) {
+                padding = (int) Math.max(0, Math.round(d.meanValueBytes() - warmUp.get(IDENTITY).meanValueBytes()));
+            }
         }
-        List<Double> identity = new ArrayList<>();
-        List<Double> explain = new ArrayList<>();
+        Map<String, List<Double>> eps = new LinkedHashMap<>();
+        KINDS.forEach(k -> eps.put(k, new ArrayList<>()));
         List<Map<String, Object>> phases = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            for (String kind : List.of("identity", "explain")) {
-                double eps = drain(kind, bundle, t, in, phaseSeconds);
-                (kind.equals("identity") ? identity : explain).add(eps);
+            for (String kind : KINDS) {
+                Drain d = drain(kind, bundle, t, in, phaseSeconds, padding);
+                eps.get(kind).add(d.eventsPerSecond());
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("round", round + 1);
                 p.put("topology", kind);
-                p.put("throughput_eps", eps);
+                p.put("throughput_eps", d.eventsPerSecond());
+                p.put("bytes_per_output_record", d.meanValueBytes());
                 phases.add(p);
-                System.err.printf("round %d %-8s %.0f events/s%n", round + 1, kind, eps);
+                System.err.printf("round %d %-12s %.0f events/s%n", round + 1, kind, d.eventsPerSecond());
             }
         }
         Map<String, Object> r = header("compare-identity");
-        double e = mean(explain);
-        double i = mean(identity);
+        double e = mean(eps.get(EXPLAIN));
+        double i = mean(eps.get(IDENTITY));
+        double m = mean(eps.get(SIZE_MATCHED));
         r.put("throughput_eps", e);
         r.put("identity_throughput_eps", i);
         r.put("ratio", e / i);
-        r.put("throughput_eps_spread", spread(explain));
-        r.put("identity_throughput_eps_spread", spread(identity));
+        r.put("throughput_eps_spread", spread(eps.get(EXPLAIN)));
+        r.put("identity_throughput_eps_spread", spread(eps.get(IDENTITY)));
+        r.put("size_matched_identity_throughput_eps", m);
+        r.put("size_matched_identity_throughput_eps_spread", spread(eps.get(SIZE_MATCHED)));
+        r.put("size_matched_ratio", m / i);
+        r.put("ratio_to_size_matched", e / m);
+        Map<String, Object> bytes = new LinkedHashMap<>();
+        bytes.put("identity", warmUp.get(IDENTITY).meanValueBytes());
+        bytes.put("explaining", warmUp.get(EXPLAIN).meanValueBytes());
+        bytes.put("size_matched_padding", padding);
+        r.put("bytes_per_output_record", bytes);
         r.put("method", "each topology drains the same preloaded backlog with a fresh application id, timed "
-                + "between 10 % and 90 % of it out; one unmeasured warm-up drain each, then interleaved rounds");
+                + "between 10 % and 90 % of it out; one unmeasured warm-up drain each, then interleaved rounds. "
+                + "size_matched: the identity topology with each output record padded by the difference between "
+                + "the explained and the identity records' mean sizes (measured in the warm-up drains), so "
+                + "size_matched_ratio is the most any topology writing records that large keeps on this machine, "
+                + "and ratio_to_size_matched the share the explaining work itself leaves");
         r.put("backlog", backlog);
         r.put("phases", phases);
         return r;
+    }
+
+    private static final String IDENTITY = "identity";
+    private static final String SIZE_MATCHED = "size-matched";
+    private static final String EXPLAIN = "explain";
+    /** Drain order: the size-matched padding is known once the identity and explaining warm-ups have run. */
+    private static final List<String> KINDS = List.of(IDENTITY, EXPLAIN, SIZE_MATCHED);
+
+    private record Drain(double eventsPerSecond, double meanValueBytes) {
     }
 
     /**
      * Starts one topology on the backlog with a fresh application id and times it between the moments 10 % and
      * 90 % of the backlog came out, leaving out start-up (assignment, session opening) and the tail.
      */
-    private double drain(String kind, LoadedBundle bundle, Topics t, AvroSerde<PredictionEvent> serde,
-                         double timeoutSeconds) throws Exception {
+    private Drain drain(String kind, LoadedBundle bundle, Topics t, AvroSerde<PredictionEvent> serde,
+                        double timeoutSeconds, int padding) throws Exception {
         String appId = "loadtest-" + kind + "-" + UUID.randomUUID();
-        String output = kind.equals("identity") ? t.identity : t.output;
+        String output = switch (kind) {
+            case IDENTITY -> t.identity;
+            case SIZE_MATCHED -> t.sizeMatched;
+            default -> t.output;
+        };
         try (RecordCounter counter = new RecordCounter(bootstrapServers, Map.of(), output)) {
             AutoCloseable app;
-            if (kind.equals("identity")) {
+            if (kind.equals(EXPLAIN)) {
+                app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
+            } else {
                 AppConfig config = AppConfig.parse(appSettings(bundle, t, appId));
                 Properties props = ExplainstreamApp.streamsProperties(config);
-                KafkaStreams streams = new KafkaStreams(IdentityTopology.build(t.input, t.identity, serde), props);
+                KafkaStreams streams = new KafkaStreams(IdentityTopology.build(t.input, output, serde,
+                        kind.equals(SIZE_MATCHED) ? padding : 0), props);
                 streams.start();
                 app = streams::close;
-            } else {
-                app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
             }
             try (AutoCloseable running = app) {
                 long low = backlog / 10;
@@ -352,7 +394,7 @@ final class LoadTestCommand implements Callable<Integer> {
                         cLow = c;
                     }
                     if (c >= high) {
-                        return (c - cLow) / ((System.nanoTime() - tLow) / 1e9);
+                        return new Drain((c - cLow) / ((System.nanoTime() - tLow) / 1e9), counter.meanValueBytes());
                     }
                     Thread.sleep(2);
                 }

@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Counts the committed records arriving on a topic (no decoding), with the time of the latest arrival. */
+/**
+ * Counts the committed records arriving on a topic and their value bytes (no decoding), with the time of the
+ * latest arrival.
+ */
 final class RecordCounter implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
     private volatile long count;
+    private volatile long valueBytes;
     private volatile long firstNanos;
     private volatile long lastNanos;
 
@@ -46,6 +50,11 @@ final class RecordCounter implements AutoCloseable {
                 if (count == 0) {
                     firstNanos = now;
                 }
+                long bytes = 0;
+                for (var r : records) {
+                    bytes += Math.max(0, r.serializedValueSize());
+                }
+                valueBytes += bytes;
                 count += records.count();
                 lastNanos = now;
             }
@@ -54,6 +63,12 @@ final class RecordCounter implements AutoCloseable {
 
     long count() {
         return count;
+    }
+
+    /** Mean serialized value size of the records counted so far, NaN before the first. */
+    double meanValueBytes() {
+        long n = count;
+        return n == 0 ? Double.NaN : (double) valueBytes / n;
     }
 
     long firstNanos() {

@@ -1,0 +1,55 @@
+package io.explainstream.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A small {@code loadtest --embedded --compare-identity} (the real broker and registry, 30,000 events, one round):
+ * every topology drains the backlog, the report's ratios are its throughputs' quotients, and the size-matched
+ * identity's records are padded by the measured difference between explained and identity records. Not a speed
+ * test: the figures in BENCHMARKS.md come from the full command.
+ */
+class CompareIdentityIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void drainsTheBacklogWithAllThreeTopologiesAndReportsTheirRatios() throws Exception {
+        Path json = dir.resolve("r.json");
+        int exit = new CommandLine(new LoadTestCommand()).execute("--embedded", "--compare-identity",
+                "--backlog", "30000", "--rounds", "1", "--duration", "10", "--json", json.toString());
+        assertEquals(0, exit, "exit status");
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        System.out.println(r.toPrettyString());
+        double explain = r.get("throughput_eps").asDouble();
+        double identity = r.get("identity_throughput_eps").asDouble();
+        double sized = r.get("size_matched_identity_throughput_eps").asDouble();
+        assertTrue(explain > 0 && identity > 0 && sized > 0, "every topology drained");
+        assertEquals(explain / identity, r.get("ratio").asDouble(), 1e-9);
+        assertEquals(sized / identity, r.get("size_matched_ratio").asDouble(), 1e-9);
+        assertEquals(explain / sized, r.get("ratio_to_size_matched").asDouble(), 1e-9);
+
+        JsonNode bytes = r.get("bytes_per_output_record");
+        double identityBytes = bytes.get("identity").asDouble();
+        double explainedBytes = bytes.get("explaining").asDouble();
+        assertTrue(explainedBytes > identityBytes, "an explained record carries more than its event: " + bytes);
+        assertEquals(Math.round(explainedBytes - identityBytes), bytes.get("size_matched_padding").asLong());
+
+        Map<String, Double> measuredBytes = new HashMap<>();
+        r.get("phases").forEach(p -> measuredBytes.put(p.get("topology").asText(),
+                p.get("bytes_per_output_record").asDouble()));
+        assertEquals(3, measuredBytes.size(), "one round of three topologies: " + measuredBytes);
+        assertEquals(measuredBytes.get("explain"), measuredBytes.get("size-matched"), 2.0,
+                "the size-matched records are as large as the explained ones");
+    }
+}
