@@ -26,7 +26,10 @@ import io.explainstream.app.ops.BundleWatcher;
 import io.explainstream.app.ops.ModelsTopicListener;
 import io.explainstream.app.topology.ModelHolder;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +55,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExplainstreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExplainstreamApp.class);
+    private static final Set<String> STREAMS_ONLY_KEYS = streamsOnlyKeys();
 
     private final AppConfig config;
     private final LoadedBundle bundle;
@@ -187,10 +192,16 @@ public final class ExplainstreamApp implements AutoCloseable {
     static Map<String, Object> clientConfig(AppConfig config) {
         Map<String, Object> c = new HashMap<>(config.kafka());
         c.keySet().removeIf(k -> k.startsWith("explainstream.") || k.startsWith("producer.")
-                || k.startsWith("consumer.") || Set.of("application.id", "processing.guarantee",
-                "ensure.explicit.internal.resource.naming", "state.dir", "num.stream.threads", "commit.interval.ms",
-                "processing.exception.handler", "default.deserialization.exception.handler").contains(k));
+                || k.startsWith("consumer.") || STREAMS_ONLY_KEYS.contains(k));
         return c;
+    }
+
+    private static Set<String> streamsOnlyKeys() {
+        Set<String> keys = new HashSet<>(StreamsConfig.configDef().names());
+        keys.removeAll(ProducerConfig.configNames());
+        keys.removeAll(ConsumerConfig.configNames());
+        keys.removeAll(AdminClientConfig.configNames());
+        return Set.copyOf(keys);
     }
 
     public static Properties streamsProperties(AppConfig config) {

@@ -17,7 +17,8 @@ class ClientConfigTest {
                 "explainstream.bundle.path", "/bundles/x",
                 "security.protocol", "SSL",
                 "consumer.max.poll.records", "500",
-                "commit.interval.ms", "100"));
+                "commit.interval.ms", "100",
+                "max.task.idle.ms", "0"));
 
         assertEquals(Map.of("bootstrap.servers", "broker-1:9092", "security.protocol", "SSL"),
                 ExplainstreamApp.clientConfig(config), "producer.batch.size (a default) and consumer.* are for "

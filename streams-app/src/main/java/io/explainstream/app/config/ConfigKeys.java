@@ -32,9 +32,11 @@ public final class ConfigKeys {
             "ONNX Runtime execution provider: auto (CUDA when a GPU and its libraries are present, else CPU), "
                     + "cpu, or cuda (fail when unavailable).");
     public static final ConfigKey L2E_BATCH_SIZE = new ConfigKey("explainstream.l2e.batch-size", "64", false,
-            "Largest L2E micro-batch; a batch is flushed when it is full or max-wait-ms has passed. 1..4096.");
+            "Largest L2E micro-batch; a batch is flushed when it is full or max-wait-ms after its first event. "
+                    + "1..4096.");
     public static final ConfigKey L2E_MAX_WAIT_MS = new ConfigKey("explainstream.l2e.max-wait-ms", "20", false,
-            "Longest wall-clock wait (ms) before a partial L2E micro-batch is flushed. 1..60000.");
+            "Longest wall-clock wait (ms) of a partial L2E micro-batch, counted from its first event, before it is "
+                    + "flushed. 1..60000.");
     public static final ConfigKey L2E_THREADS = new ConfigKey("explainstream.l2e.intra-op-threads", "1", false,
             "ONNX Runtime intra-op threads of the L2E session. 1..64.");
     public static final ConfigKey MAX_FEATURES = new ConfigKey("explainstream.explanation.max-features", "10", false,
