@@ -2,6 +2,7 @@ package io.explainstream.app;
 
 import io.explainstream.app.config.AppConfig;
 import io.explainstream.app.config.ConfigKeys;
+import io.explainstream.app.config.KafkaKeys;
 import io.explainstream.app.config.Stage;
 import io.explainstream.app.l2e.L2eExplainer;
 import io.explainstream.app.topology.DlqProcessingExceptionHandler;
@@ -26,10 +27,7 @@ import io.explainstream.app.ops.BundleWatcher;
 import io.explainstream.app.ops.ModelsTopicListener;
 import io.explainstream.app.topology.ModelHolder;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +52,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExplainstreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExplainstreamApp.class);
-    private static final Set<String> STREAMS_ONLY_KEYS = streamsOnlyKeys();
 
     private final AppConfig config;
     private final LoadedBundle bundle;
@@ -192,16 +188,8 @@ public final class ExplainstreamApp implements AutoCloseable {
     static Map<String, Object> clientConfig(AppConfig config) {
         Map<String, Object> c = new HashMap<>(config.kafka());
         c.keySet().removeIf(k -> k.startsWith("explainstream.") || k.startsWith("producer.")
-                || k.startsWith("consumer.") || STREAMS_ONLY_KEYS.contains(k));
+                || k.startsWith("consumer.") || KafkaKeys.isStreamsOnly(k));
         return c;
-    }
-
-    private static Set<String> streamsOnlyKeys() {
-        Set<String> keys = new HashSet<>(StreamsConfig.configDef().names());
-        keys.removeAll(ProducerConfig.configNames());
-        keys.removeAll(ConsumerConfig.configNames());
-        keys.removeAll(AdminClientConfig.configNames());
-        return Set.copyOf(keys);
     }
 
     public static Properties streamsProperties(AppConfig config) {

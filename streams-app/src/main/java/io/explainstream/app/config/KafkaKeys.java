@@ -10,12 +10,19 @@ import java.util.List;
 import java.util.Set;
 
 /** The names Kafka Streams and its clients define, with the client prefixes Streams accepts ({@code producer.} ...). */
-final class KafkaKeys {
+public final class KafkaKeys {
     private static final List<String> PREFIXES = List.of("main.consumer.", "restore.consumer.", "global.consumer.",
             "consumer.", "producer.", "admin.");
-    private static final Set<String> NAMES = names();
+    private static final Set<String> CLIENT_NAMES = clientNames();
+    private static final Set<String> STREAMS_ONLY_NAMES = streamsOnlyNames();
+    private static final Set<String> NAMES = union(CLIENT_NAMES, STREAMS_ONLY_NAMES);
 
     private KafkaKeys() {
+    }
+
+    /** True for a setting of Kafka Streams itself that no producer, consumer or admin client defines. */
+    public static boolean isStreamsOnly(String key) {
+        return STREAMS_ONLY_NAMES.contains(key);
     }
 
     static boolean isKnown(String key) {
@@ -30,11 +37,22 @@ final class KafkaKeys {
         return false;
     }
 
-    private static Set<String> names() {
-        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
-        names.addAll(ProducerConfig.configNames());
+    private static Set<String> clientNames() {
+        Set<String> names = new HashSet<>(ProducerConfig.configNames());
         names.addAll(ConsumerConfig.configNames());
         names.addAll(AdminClientConfig.configNames());
+        return Set.copyOf(names);
+    }
+
+    private static Set<String> streamsOnlyNames() {
+        Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+        names.removeAll(CLIENT_NAMES);
+        return Set.copyOf(names);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> names = new HashSet<>(a);
+        names.addAll(b);
         return Set.copyOf(names);
     }
 }
