@@ -56,7 +56,8 @@ final class LoadTestCommand implements Callable<Integer> {
     double rate = Double.NaN;
     @Option(names = "--duration", defaultValue = "60", description = "Seconds measured (after the warm-up). Default ${DEFAULT-VALUE}.")
     double duration;
-    @Option(names = "--warmup", defaultValue = "10", description = "Seconds of load before measuring. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "20", description = "Seconds of load before measuring (on 2 cores the JIT "
+            + "needs about 20 s to compile the hot paths at a few thousand events/s). Default ${DEFAULT-VALUE}.")
     double warmup;
     @Option(names = "--dimension", defaultValue = "11", description = "Features per event (dense). Default ${DEFAULT-VALUE}.")
     int dimension;
