@@ -187,8 +187,7 @@ public final class ExplainstreamApp implements AutoCloseable {
      */
     static Map<String, Object> clientConfig(AppConfig config) {
         Map<String, Object> c = new HashMap<>(config.kafka());
-        c.keySet().removeIf(k -> k.startsWith("explainstream.") || k.startsWith("producer.")
-                || k.startsWith("consumer.") || KafkaKeys.isStreamsOnly(k));
+        c.keySet().removeIf(k -> k.startsWith("explainstream.") || KafkaKeys.isStreamsOnly(k));
         return c;
     }
 

@@ -18,7 +18,9 @@ class ClientConfigTest {
                 "security.protocol", "SSL",
                 "consumer.max.poll.records", "500",
                 "commit.interval.ms", "100",
-                "max.task.idle.ms", "0"));
+                "max.task.idle.ms", "0",
+                "main.consumer.fetch.min.bytes", "1",
+                "admin.retries", "3"));
 
         assertEquals(Map.of("bootstrap.servers", "broker-1:9092", "security.protocol", "SSL"),
                 ExplainstreamApp.clientConfig(config), "producer.batch.size (a default) and consumer.* are for "

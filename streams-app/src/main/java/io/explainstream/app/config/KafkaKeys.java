@@ -15,26 +15,32 @@ public final class KafkaKeys {
             "consumer.", "producer.", "admin.");
     private static final Set<String> CLIENT_NAMES = clientNames();
     private static final Set<String> STREAMS_ONLY_NAMES = streamsOnlyNames();
-    private static final Set<String> NAMES = union(CLIENT_NAMES, STREAMS_ONLY_NAMES);
 
     private KafkaKeys() {
     }
 
-    /** True for a setting of Kafka Streams itself that no producer, consumer or admin client defines. */
+    /**
+     * True for a setting only Kafka Streams reads: one of its own that no producer, consumer or admin client defines,
+     * or one it hands to its own clients ({@code producer.}, {@code consumer.}, {@code main.consumer.} ... prefixes).
+     */
     public static boolean isStreamsOnly(String key) {
-        return STREAMS_ONLY_NAMES.contains(key);
+        return STREAMS_ONLY_NAMES.contains(key) || PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     static boolean isKnown(String key) {
-        if (NAMES.contains(key)) {
+        if (isName(key)) {
             return true;
         }
         for (String prefix : PREFIXES) {
-            if (key.startsWith(prefix) && NAMES.contains(key.substring(prefix.length()))) {
+            if (key.startsWith(prefix) && isName(key.substring(prefix.length()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isName(String key) {
+        return CLIENT_NAMES.contains(key) || STREAMS_ONLY_NAMES.contains(key);
     }
 
     private static Set<String> clientNames() {
@@ -47,12 +53,6 @@ public final class KafkaKeys {
     private static Set<String> streamsOnlyNames() {
         Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
         names.removeAll(CLIENT_NAMES);
-        return Set.copyOf(names);
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> names = new HashSet<>(a);
-        names.addAll(b);
         return Set.copyOf(names);
     }
 }
