@@ -5,7 +5,9 @@ import io.explainstream.schema.ExplanationSource;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -19,19 +21,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads the explained topic (read_committed) and the DLQ, and records each explained event's end-to-end latency
- * from its intended send time, in microseconds, in an HdrHistogram. Runs on its own thread until closed.
+ * from its intended send time, in microseconds, in an HdrHistogram, and by second of arrival. When the explained
+ * topic stamps records with the broker's append time ({@code message.timestamp.type=LogAppendTime}), it also records
+ * the latency up to that append, which leaves out this reader's own delay. Runs on its own thread until closed.
  */
 final class OutputMeter implements AutoCloseable {
+    private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<ExplainedEvent> deserializer;
     private final String output;
-    private final Histogram latencyMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
+    private final Histogram appendMicros = new Histogram(HIGHEST_MICROS, 3);
+    private final LatencyWindows windows = new LatencyWindows(1000, HIGHEST_MICROS);
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
     private volatile long explained;
     private volatile long l2e;
     private volatile long dlq;
-    private final boolean recording = true;
 
     OutputMeter(String bootstrapServers, Map<String, String> clientConfig, Deserializer<ExplainedEvent> deserializer,
                 String output, String dlqTopic) {
@@ -59,33 +66,49 @@ final class OutputMeter implements AutoCloseable {
 
     private void loop() {
         while (!stop.get()) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                if (!r.topic().equals(output)) {
-                    dlq++;
-                    continue;
-                }
-                ExplainedEvent e = deserializer.deserialize(r.topic(), r.value());
-                explained++;
-                if (e.getExplanation().getSource() == ExplanationSource.L2E) {
-                    l2e++;
-                }
-                String intended = e.getAttributes().get(SyntheticWorkload.INTENDED_AT);
-                if (recording && intended != null) {
-                    long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-                    record(Math.max(0, Math.min(now - Long.parseLong(intended),
-                            latencyMicros.getHighestTrackableValue())));
-                }
-            }
+            handle(consumer.poll(Duration.ofMillis(100)));
         }
     }
 
-    private synchronized void record(long micros) {
-        latencyMicros.recordValue(micros);
+    private void handle(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            handle(r);
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        if (!r.topic().equals(output)) {
+            dlq++;
+            return;
+        }
+        ExplainedEvent e = deserializer.deserialize(r.topic(), r.value());
+        explained++;
+        if (e.getExplanation().getSource() == ExplanationSource.L2E) {
+            l2e++;
+        }
+        String intended = e.getAttributes().get(SyntheticWorkload.INTENDED_AT);
+        if (intended != null) {
+            long intendedMicros = Long.parseLong(intended);
+            long nowMillis = System.currentTimeMillis();
+            long append = r.timestampType() == TimestampType.LOG_APPEND_TIME
+                    ? TimeUnit.MILLISECONDS.toMicros(r.timestamp()) - intendedMicros : LatencyWindows.UNKNOWN;
+            record(nowMillis, TimeUnit.MILLISECONDS.toMicros(nowMillis) - intendedMicros, append);
+        }
+    }
+
+    private synchronized void record(long arrivalMillis, long micros, long append) {
+        latencyMicros.recordValue(Math.max(0, Math.min(micros, HIGHEST_MICROS)));
+        if (append != LatencyWindows.UNKNOWN) {
+            appendMicros.recordValue(Math.max(0, Math.min(append, HIGHEST_MICROS)));
+        }
+        windows.record(arrivalMillis, micros, append);
     }
 
     /** Forgets the latencies seen so far (the warm-up). */
     synchronized void resetLatency() {
         latencyMicros.reset();
+        appendMicros.reset();
+        windows.reset();
     }
 
     long explained() {
@@ -100,8 +123,16 @@ final class OutputMeter implements AutoCloseable {
         return dlq;
     }
 
-    synchronized Histogram latency() {
-        return latencyMicros.copy();
+    /** The latencies recorded since the last reset, all taken at one moment. */
+    synchronized Latencies latencies() {
+        return new Latencies(latencyMicros.copy(), appendMicros.copy(), windows.windows());
+    }
+
+    /**
+     * End-to-end latencies, latencies up to the output's append (empty when the topic keeps create times), both in
+     * microseconds, and both by second of arrival (see {@link LatencyWindows#windows()}).
+     */
+    record Latencies(Histogram endToEnd, Histogram append, List<Map<String, Object>> bySecond) {
     }
 
     @Override
