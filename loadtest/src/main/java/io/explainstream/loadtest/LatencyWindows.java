@@ -33,7 +33,10 @@ final class LatencyWindows {
         this.append = new Histogram(highestTrackableMicros, 3);
     }
 
-    /** Records one event that arrived at {@code arrivalMillis}; {@code appendMicros} may be {@link #UNKNOWN}. */
+    /**
+     * Records one event that arrived at {@code arrivalMillis}. Latencies lie between 0 and the highest trackable
+     * value; {@code appendMicros} may be {@link #UNKNOWN}.
+     */
     void record(long arrivalMillis, long endToEndMicros, long appendMicros) {
         long start = Math.floorDiv(arrivalMillis, windowMillis) * windowMillis;
         if (currentStart < 0) {
@@ -42,9 +45,9 @@ final class LatencyWindows {
         while (start > currentStart) {
             close();
         }
-        endToEnd.recordValue(clamp(endToEndMicros));
+        endToEnd.recordValue(endToEndMicros);
         if (appendMicros != UNKNOWN) {
-            append.recordValue(clamp(appendMicros));
+            append.recordValue(appendMicros);
         }
     }
 
@@ -67,10 +70,6 @@ final class LatencyWindows {
             all.add(summary());
         }
         return all;
-    }
-
-    private long clamp(long micros) {
-        return Math.max(0, Math.min(micros, endToEnd.getHighestTrackableValue()));
     }
 
     private void close() {

@@ -97,11 +97,17 @@ final class OutputMeter implements AutoCloseable {
     }
 
     private synchronized void record(long arrivalMillis, long micros, long append) {
-        latencyMicros.recordValue(Math.max(0, Math.min(micros, HIGHEST_MICROS)));
-        if (append != LatencyWindows.UNKNOWN) {
-            appendMicros.recordValue(Math.max(0, Math.min(append, HIGHEST_MICROS)));
+        long endToEnd = clamp(micros);
+        long toAppend = append == LatencyWindows.UNKNOWN ? append : clamp(append);
+        latencyMicros.recordValue(endToEnd);
+        if (toAppend != LatencyWindows.UNKNOWN) {
+            appendMicros.recordValue(toAppend);
         }
-        windows.record(arrivalMillis, micros, append);
+        windows.record(arrivalMillis, endToEnd, toAppend);
+    }
+
+    private static long clamp(long micros) {
+        return Math.max(0, Math.min(micros, HIGHEST_MICROS));
     }
 
     /** Forgets the latencies seen so far (the warm-up). */
