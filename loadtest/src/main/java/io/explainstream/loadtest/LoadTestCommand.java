@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.explainstream.app.ExplainstreamApp;
 import io.explainstream.app.config.AppConfig;
+import io.explainstream.app.config.Secrets;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.PredictionEvent;
@@ -11,6 +12,7 @@ import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.RegistrySettings;
 import io.explainstream.testkit.ApicurioRegistry;
+import io.explainstream.testkit.BrokerProcess;
 import io.explainstream.testkit.EmbeddedKafka;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,35 +48,50 @@ import java.util.concurrent.TimeUnit;
         description = "Open-loop load test of the explaining topology (paced sends, latency percentiles, lag), "
                 + "or its throughput side by side with an identity topology (--compare-identity).")
 final class LoadTestCommand implements Callable<Integer> {
-    @Option(names = "--embedded", description = "Start a real KRaft broker and schema registry here, and the app in-process.")
+    @Option(names = "--embedded",
+            description = "Start a real KRaft broker and schema registry here, and the app in-process.")
     boolean embedded;
-    @Option(names = "--bootstrap-servers", description = "An existing cluster (with --registry-url), instead of --embedded.")
+    @Option(names = "--broker-process", description = "With --embedded: run the broker and its KRaft controller "
+            + "as child JVMs (as in production: their own heaps and garbage collections) instead of inside the load "
+            + "test's JVM beside the app; their CPU is then reported as broker_process and controller_process.")
+    boolean brokerProcess;
+    @Option(names = "--bootstrap-servers",
+            description = "An existing cluster (with --registry-url), instead of --embedded.")
     String bootstrapServers;
     @Option(names = "--registry-url", description = "Schema registry of that cluster.")
     String registryUrl;
-    @Option(names = "--rate", description = "Events per second (paced and --chaos modes). Default 1000, 200 with --chaos.")
+    @Option(names = "--rate",
+            description = "Events per second (paced and --chaos modes). Default 1000, 200 with --chaos.")
     double rate = Double.NaN;
-    @Option(names = "--duration", defaultValue = "60", description = "Seconds measured (after the warm-up). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--duration", defaultValue = "60",
+            description = "Seconds measured (after the warm-up). Default ${DEFAULT-VALUE}.")
     double duration;
-    @Option(names = "--warmup", defaultValue = "60", description = "Seconds of load before measuring (paced mode). On 2 "
+    @Option(names = "--warmup", defaultValue = "60",
+            description = "Seconds of load before measuring (paced mode). On 2 "
             + "shared cores the JIT keeps compiling the app's, broker's and clients' hot paths for about 40 s after "
             + "the load starts, and latency falls until it is done. Default ${DEFAULT-VALUE}.")
     double warmup;
-    @Option(names = "--dimension", defaultValue = "11", description = "Features per event (dense). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dimension", defaultValue = "11",
+            description = "Features per event (dense). Default ${DEFAULT-VALUE}.")
     int dimension;
     @Option(names = "--groups", defaultValue = "10", description = "GIME groups K. Default ${DEFAULT-VALUE}.")
     int groups;
     @Option(names = "--sparse", description = "Sparse bag-of-words events (--vocabulary, --nnz) instead of dense.")
     boolean sparse;
-    @Option(names = "--vocabulary", defaultValue = "20000", description = "Vocabulary size with --sparse. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--vocabulary", defaultValue = "20000",
+            description = "Vocabulary size with --sparse. Default ${DEFAULT-VALUE}.")
     int vocabulary;
-    @Option(names = "--nnz", defaultValue = "20", description = "Words per event with --sparse. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--nnz", defaultValue = "20",
+            description = "Words per event with --sparse. Default ${DEFAULT-VALUE}.")
     int nnz;
-    @Option(names = "--l2e-share", defaultValue = "0.1", description = "Share of events routed to L2E. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--l2e-share", defaultValue = "0.1",
+            description = "Share of events routed to L2E. Default ${DEFAULT-VALUE}.")
     double l2eShare;
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of the topics. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--partitions", defaultValue = "2",
+            description = "Partitions of the topics. Default ${DEFAULT-VALUE}.")
     int partitions;
-    @Option(names = "--stream-threads", defaultValue = "1", description = "num.stream.threads. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "num.stream.threads. Default ${DEFAULT-VALUE}.")
     int streamThreads;
     @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once.")
     String guarantee;
@@ -93,8 +110,14 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--max", description = "Find the highest sustainable rate (output keeps up, lag does not grow) "
             + "of the explaining and the identity topology: doubling from --rate, then bisecting.")
     boolean max;
-    @Option(names = "--probe-seconds", defaultValue = "8", description = "Length of one --max probe. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--probe-seconds", defaultValue = "8",
+            description = "Length of one --max probe. Default ${DEFAULT-VALUE}.")
     double probeSeconds;
+    @Option(names = "--generator-linger-ms", defaultValue = "1", description = "linger.ms of the load generator's "
+            + "producer (Kafka's default is 5). Latency is measured from each event's intended send time, so this "
+            + "wait is part of it; longer lingers mean fewer, larger produce requests for the broker. "
+            + "Default ${DEFAULT-VALUE}.")
+    int generatorLingerMs;
     @Option(names = "--json", description = "Write the report as JSON to this file.")
     Path json;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload.")
@@ -106,10 +129,15 @@ final class LoadTestCommand implements Callable<Integer> {
             + "(read_committed); exits 1 if an event is lost or duplicated.")
     List<String> chaos;
     @Option(names = "--set", description = "An app setting KEY=VALUE for the app under test (repeatable), e.g. "
-            + "explainstream.fidelity.enabled=false or producer.linger.ms=5.")
+            + "explainstream.fidelity.enabled=false or producer.linger.ms=5. Plain client settings (TLS, SASL: "
+            + "security.protocol, ssl.*, sasl.*) and registry client settings (basic.auth.*, schema.registry.*) "
+            + "also reach the load test's own producer, consumers and registry client, as they reach the app's.")
     Map<String, String> set = new java.util.LinkedHashMap<>();
 
-    private EmbeddedKafka kafka;
+    /** The client settings of --set (TLS, SASL, ...) for the load test's own clients, as the app's clients get them. */
+    private Map<String, String> clients = Map.of();
+    private AutoCloseable broker;
+    private Map<String, Long> brokerProcesses = Map.of();
     private ApicurioRegistry registryServer;
     private ConfluentSchemaRegistry registry;
     private Path work;
@@ -117,7 +145,8 @@ final class LoadTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (embedded == (bootstrapServers != null)) {
-            System.err.println("explainstream loadtest: give either --embedded or --bootstrap-servers with --registry-url");
+            System.err.println(
+                    "explainstream loadtest: give either --embedded or --bootstrap-servers with --registry-url");
             return 2;
         }
         if (!embedded && registryUrl == null) {
@@ -143,15 +172,27 @@ final class LoadTestCommand implements Callable<Integer> {
         try {
             if (embedded) {
                 System.err.println("starting an embedded KRaft broker and schema registry...");
-                kafka = EmbeddedKafka.start();
+                if (brokerProcess) {
+                    BrokerProcess b = BrokerProcess.start(work.resolve("kafka"));
+                    broker = b;
+                    bootstrapServers = b.bootstrapServers();
+                    brokerProcesses = Map.of("broker_process", b.pid(), "controller_process", b.controllerPid());
+                } else {
+                    EmbeddedKafka k = EmbeddedKafka.start();
+                    broker = k;
+                    bootstrapServers = k.bootstrapServers();
+                }
                 registryServer = ApicurioRegistry.start();
-                bootstrapServers = kafka.bootstrapServers();
                 registryUrl = registryServer.url();
             }
-            registry = ConfluentSchemaRegistry.connect(new RegistrySettings(registryUrl, true, Map.of()));
             SyntheticWorkload workload = sparse ? SyntheticWorkload.sparse(vocabulary, nnz, groups, l2eShare, seed)
                     : SyntheticWorkload.dense(dimension, groups, l2eShare, seed);
             LoadedBundle bundle = workload.write(work);
+            AppConfig connection = AppConfig.parse(appSettings(bundle, Topics.named("loadtest"), "loadtest"));
+            clients = new HashMap<>();
+            ExplainstreamApp.clientConfig(connection).forEach((k, v) -> clients.put(k, String.valueOf(v)));
+            registry = ConfluentSchemaRegistry.connect(
+                    new RegistrySettings(registryUrl, true, connection.registry().clientProperties()));
             Map<String, Object> report = max ? findMax(workload, bundle)
                     : compareIdentity ? compare(workload, bundle) : paced(workload, bundle);
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
@@ -167,8 +208,8 @@ final class LoadTestCommand implements Callable<Integer> {
             if (registryServer != null) {
                 registryServer.close();
             }
-            if (kafka != null) {
-                kafka.close();
+            if (broker != null) {
+                broker.close();
             }
             deleteQuietly(work);
         }
@@ -197,13 +238,15 @@ final class LoadTestCommand implements Callable<Integer> {
 
     private record Topics(String input, String output, String dlq, String requests, String identity,
                           String sizeMatched) {
+        static Topics named(String p) {
+            return new Topics(p + ".predictions", p + ".explained", p + ".dlq", p + ".l2e", p + ".identity",
+                    p + ".identity-size-matched");
+        }
     }
 
     private Topics topics() throws Exception {
-        String p = "loadtest-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics t = new Topics(p + ".predictions", p + ".explained", p + ".dlq", p + ".l2e", p + ".identity",
-                p + ".identity-size-matched");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        Topics t = Topics.named("loadtest-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Admin admin = Admin.create(new HashMap<>(clients))) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : List.of(t.input, t.output, t.dlq, t.requests, t.identity, t.sizeMatched)) {
                 NewTopic topic = new NewTopic(name, partitions, (short) 1);
@@ -243,13 +286,15 @@ final class LoadTestCommand implements Callable<Integer> {
         String appId = "loadtest-explain-" + UUID.randomUUID();
         AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
         AvroSerde<ExplainedEvent> out = new AvroSerde<>(ExplainedEvent.class, registry, true);
-        try (OutputMeter meter = new OutputMeter(bootstrapServers, Map.of(), out.deserializer(), t.output, t.dlq);
-             LagSampler lag = new LagSampler(bootstrapServers, Map.of(), t.input);
-             PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), in.serializer(), workload, t.input);
+        try (OutputMeter meter = new OutputMeter(bootstrapServers, clients, out.deserializer(), t.output, t.dlq);
+             LagSampler lag = new LagSampler(bootstrapServers, clients, t.input);
+             PacedProducer producer = new PacedProducer(bootstrapServers, generatorConfig(),
+                     templates(workload, in, t.input), t.input);
              ExplainstreamApp app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)))) {
             meter.start();
             awaitRunning(app.streams());
-            Thread sender = new Thread(() -> producer.run(rate, warmup + duration), "loadtest-producer");
+            // sends until the measured window has been read (stop() below), so every thread is still alive then
+            Thread sender = new Thread(() -> producer.run(rate, warmup + duration + 60), PacedProducer.THREAD);
             Thread sampler = new Thread(() -> sampleLag(lag, appId), "loadtest-lag");
             sampler.setDaemon(true);
             System.err.printf("sending %.0f events/s for %.0f s of warm-up and %.0f s measured%n", rate, warmup,
@@ -259,6 +304,8 @@ final class LoadTestCommand implements Callable<Integer> {
             Thread.sleep((long) (warmup * 1000));
             meter.resetLatency();
             lag.reset();
+            CpuAccount cpu = new CpuAccount(CpuAccount.loadTestGroups(appId), brokerProcesses);
+            cpu.start();
             long count0 = meter.explained() + meter.dlq();
             long l2e0 = meter.l2e();
             long explained0 = meter.explained();
@@ -269,7 +316,9 @@ final class LoadTestCommand implements Callable<Integer> {
             long l2e1 = meter.l2e();
             long explained1 = meter.explained();
             OutputMeter.Latencies latencies = meter.latencies();
+            Map<String, Double> cores = cpu.cores();
             long maxLag = lag.max();
+            producer.stop();
             sender.join();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (meter.explained() + meter.dlq() < producer.sent() && System.nanoTime() < deadline) {
@@ -287,6 +336,7 @@ final class LoadTestCommand implements Callable<Integer> {
             r.put("append_latency_ms", percentiles(latencies.append()));
             r.put("max_lag", maxLag);
             r.put("l2e_share", explained1 == explained0 ? 0.0 : (double) (l2e1 - l2e0) / (explained1 - explained0));
+            r.put("cpu_cores", cores);
             r.put("latency_by_second", latencies.bySecond());
             return r;
         }
@@ -296,7 +346,8 @@ final class LoadTestCommand implements Callable<Integer> {
         Topics t = topics();
         AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
         System.err.printf("preloading %d events...%n", backlog);
-        try (PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), in.serializer(), workload, t.input)) {
+        try (PacedProducer producer = new PacedProducer(bootstrapServers, generatorConfig(),
+                templates(workload, in, t.input), t.input)) {
             producer.preload(backlog);
         }
         double phaseSeconds = Math.max(5, duration / (2.0 * rounds));
@@ -377,7 +428,7 @@ final class LoadTestCommand implements Callable<Integer> {
             case SIZE_MATCHED -> t.sizeMatched;
             default -> t.output;
         };
-        try (RecordCounter counter = new RecordCounter(bootstrapServers, Map.of(), output)) {
+        try (RecordCounter counter = new RecordCounter(bootstrapServers, clients, output)) {
             AutoCloseable app;
             if (kind.equals(EXPLAIN)) {
                 app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
@@ -450,10 +501,10 @@ final class LoadTestCommand implements Callable<Integer> {
             app = a;
         }
         try (AutoCloseable running = app;
-             RecordCounter counter = new RecordCounter(bootstrapServers, Map.of(), output);
-             LagSampler lag = new LagSampler(bootstrapServers, Map.of(), t.input);
-             PacedProducer producer = new PacedProducer(bootstrapServers, Map.of(), serde.serializer(), workload,
-                     t.input)) {
+             RecordCounter counter = new RecordCounter(bootstrapServers, clients, output);
+             LagSampler lag = new LagSampler(bootstrapServers, clients, t.input);
+             PacedProducer producer = new PacedProducer(bootstrapServers, generatorConfig(),
+                     templates(workload, serde, t.input), t.input)) {
             awaitRunning(streams);
             producer.run(rate, probeSeconds);
             awaitDrained(lag, appId);
@@ -500,6 +551,20 @@ final class LoadTestCommand implements Callable<Integer> {
         }
     }
 
+    /** Events sent are these templates with their own ids and times written in: see {@link EventTemplates}. */
+    private static final int TEMPLATES = 16_384;
+
+    private static EventTemplates templates(SyntheticWorkload workload, AvroSerde<PredictionEvent> serde,
+                                            String topic) {
+        return new EventTemplates(workload, serde.serializer(), topic, TEMPLATES);
+    }
+
+    private Map<String, String> generatorConfig() {
+        Map<String, String> c = new HashMap<>(clients);
+        c.put("linger.ms", Integer.toString(generatorLingerMs));
+        return c;
+    }
+
     private static void awaitDrained(LagSampler lag, String appId) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (lag.sample(appId) != 0 && System.nanoTime() < until) {
@@ -511,6 +576,7 @@ final class LoadTestCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", mode);
         r.put("embedded", embedded);
+        r.put("broker_process", brokerProcess);
         r.put("events", sparse ? "sparse vocabulary=" + vocabulary + " nnz=" + nnz : "dense d=" + dimension);
         r.put("groups", groups);
         r.put("l2e_share_target", l2eShare);
@@ -520,7 +586,10 @@ final class LoadTestCommand implements Callable<Integer> {
         r.put("commit_interval_ms", commitIntervalMs != null ? commitIntervalMs
                 : guarantee.equals("exactly_once_v2") ? 100 : 30000);
         r.put("cores", Runtime.getRuntime().availableProcessors());
-        r.put("settings", new java.util.TreeMap<>(set));
+        r.put("generator_linger_ms", generatorLingerMs);
+        Map<String, String> settings = new java.util.TreeMap<>();
+        set.forEach((k, v) -> settings.put(k, Secrets.mask(k, v)));
+        r.put("settings", settings);
         return r;
     }
 

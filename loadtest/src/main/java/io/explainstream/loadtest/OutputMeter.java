@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the latency up to that append, which leaves out this reader's own delay. Runs on its own thread until closed.
  */
 final class OutputMeter implements AutoCloseable {
+    /** Name of the thread that reads and measures. */
+    static final String THREAD = "loadtest-output-meter";
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -44,14 +46,16 @@ final class OutputMeter implements AutoCloseable {
                 String output, String dlqTopic) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "explainstream-loadtest-" + UUID.randomUUID());
+        String id = CpuAccount.READER_CLIENT + "-" + UUID.randomUUID();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, id);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, id);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deserializer = deserializer;
         this.output = output;
         consumer.subscribe(List.of(output, dlqTopic));
-        this.thread = new Thread(this::loop, "loadtest-output-meter");
+        this.thread = new Thread(this::loop, THREAD);
     }
 
     /** Starts reading once the consumer has its partitions, so nothing produced afterwards is missed. */

@@ -1,15 +1,14 @@
 package io.explainstream.loadtest;
 
-import io.explainstream.schema.PredictionEvent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,28 +16,35 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An open-loop generator: event i is due at start + i/rate and carries that intended time, so a consumer that
- * measures from it sees the whole delay even when the producer falls behind (no coordinated omission).
+ * measures from it sees the whole delay even when the producer falls behind (no coordinated omission). Events come
+ * pre-encoded from {@link EventTemplates}, and are sent in ticks of {@link #TICK_NANOS} (every event due by the tick,
+ * each stamped with its own intended time, so the wait for the tick is part of the measured latency): a wake-up per
+ * event would cost more CPU than the sending, on the cores the generator shares with what it measures.
  */
 final class PacedProducer implements AutoCloseable {
+    /** Name of the thread the load test runs {@link #run} on. */
+    static final String THREAD = "loadtest-producer";
+    /** The generator wakes at most once per tick and sends every event due by then. */
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final KafkaProducer<byte[], byte[]> producer;
-    private final Serializer<PredictionEvent> serializer;
-    private final SyntheticWorkload workload;
+    private final EventTemplates events;
     private final String topic;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private long next;
 
-    PacedProducer(String bootstrapServers, Map<String, String> clientConfig, Serializer<PredictionEvent> serializer,
-                  SyntheticWorkload workload, String topic) {
-        Map<String, Object> c = new HashMap<>(clientConfig);
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param clientConfig producer settings over the generator's: {@code acks=all}, idempotence, Kafka's defaults */
+    PacedProducer(String bootstrapServers, Map<String, String> clientConfig, EventTemplates events, String topic) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, CpuAccount.GENERATOR_CLIENT + "-" + UUID.randomUUID());
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        c.putAll(clientConfig);
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
-        this.serializer = serializer;
-        this.workload = workload;
+        this.events = events;
         this.topic = topic;
     }
 
@@ -50,12 +56,12 @@ final class PacedProducer implements AutoCloseable {
         double interval = 1e9 / rate;
         for (long i = 0; i < count && !stop.get(); i++) {
             long due = start + (long) (i * interval);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+            long tick = start + ((due - start) + TICK_NANOS - 1) / TICK_NANOS * TICK_NANOS;
+            for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                LockSupport.parkNanos(tick - now);
             }
             long intended = startMicros + (long) (i * interval / 1000);
-            send(workload.next(next, intended));
+            send(intended);
         }
         producer.flush();
     }
@@ -63,14 +69,15 @@ final class PacedProducer implements AutoCloseable {
     /** Sends {@code count} events as fast as the producer takes them (a backlog for drain measurements). */
     void preload(long count) {
         for (long i = 0; i < count; i++) {
-            send(workload.next(next, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
+            send(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
         }
         producer.flush();
     }
 
-    private void send(PredictionEvent e) {
+    private void send(long intendedMicros) {
+        byte[] value = events.encode(next, intendedMicros);
         byte[] key = Long.toString(next++).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, e)), (m, ex) -> {
+        producer.send(new ProducerRecord<>(topic, key, value), (m, ex) -> {
             if (ex == null) {
                 sent.incrementAndGet();
             } else {

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A short paced {@code loadtest --embedded} (the real broker and registry, 500 events/s): every event sent comes out,
  * the latency up to the output's append never exceeds the end-to-end latency, and the per-second windows account
- * for every measured event, one second apart. Not a speed test: the figures in BENCHMARKS.md come from longer runs.
+ * for every measured event, one second apart, and the CPU used is charged to the app, the load test's own threads
+ * and the rest (the in-process broker). Not a speed test: the figures in BENCHMARKS.md come from longer runs.
  */
 class PacedLoadTestIT {
     @TempDir
@@ -47,10 +48,20 @@ class PacedLoadTestIT {
         for (int i = 0; i < windows.size(); i++) {
             inWindows += windows.get(i).get("events").asLong();
             if (i > 0) {
-                assertEquals(windows.get(i - 1).get("start_ms").asLong() + 1000, windows.get(i).get("start_ms").asLong());
+                assertEquals(windows.get(i - 1).get("start_ms").asLong() + 1000,
+                        windows.get(i).get("start_ms").asLong());
             }
         }
         assertEquals(measured, inWindows, "every measured event is in one window");
         assertTrue(windows.size() >= 6 && windows.size() <= 8, "one window per second measured: " + windows.size());
+
+        JsonNode cpu = r.get("cpu_cores");
+        double charged = 0;
+        for (String group : new String[] {"app", "load_generator", "latency_reader", "other_threads"}) {
+            assertTrue(cpu.get(group).asDouble() > 0, group + " used CPU while measured: " + cpu);
+            charged += cpu.get(group).asDouble();
+        }
+        assertTrue(cpu.get("process_total").asDouble() >= charged - 0.01,
+                "the threads are part of the process: " + cpu);
     }
 }

@@ -185,7 +185,7 @@ public final class ExplainstreamApp implements AutoCloseable {
      * Client settings for plain admin/consumer clients: the Kafka settings without the Streams-only ones and without
      * those Kafka Streams passes to its own producers and consumers only ({@code producer.*}, {@code consumer.*}).
      */
-    static Map<String, Object> clientConfig(AppConfig config) {
+    public static Map<String, Object> clientConfig(AppConfig config) {
         Map<String, Object> c = new HashMap<>(config.kafka());
         c.keySet().removeIf(k -> k.startsWith("explainstream.") || KafkaKeys.isStreamsOnly(k));
         return c;

@@ -1,0 +1,146 @@
+package io.explainstream.loadtest;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * CPU time of this JVM between two moments, in cores (CPU seconds per second of wall time), charged to groups of
+ * threads by name: the load test's own threads can then be told from the app's and, with {@code --embedded}, the
+ * in-process broker's. What no Java thread accounts for (garbage collection, the JIT compilers, native threads) is
+ * the process's CPU time minus the Java threads'. A thread that ends between the two moments is not counted. Child
+ * processes named at construction are counted whole, each under its own name, after {@link #PROCESS}.
+ */
+final class CpuAccount {
+    /** The group of what no Java thread accounts for. */
+    static final String JVM = "jvm_gc_jit_native";
+    /** The whole process. */
+    static final String PROCESS = "process_total";
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final Function<String, String> group;
+    private final Map<String, Long> children;
+    private Snapshot start;
+
+    /**
+     * @param group    maps a thread's name to the name of its group
+     * @param children other processes to account for (group name to process id), e.g. a broker in a child JVM
+     */
+    CpuAccount(Function<String, String> group, Map<String, Long> children) {
+        this.group = group;
+        this.children = Map.copyOf(children);
+    }
+
+    /** Whether this JVM can measure per-thread CPU time (if not, {@link #cores()} is empty). */
+    boolean supported() {
+        return threads.isThreadCpuTimeSupported() && os.getProcessCpuTime() >= 0;
+    }
+
+    /** Starts (or restarts) the account now. */
+    void start() {
+        if (supported()) {
+            threads.setThreadCpuTimeEnabled(true);
+            start = snapshot();
+        }
+    }
+
+    /**
+     * Cores used since {@link #start()} by each group (largest first), then by {@link #JVM} and {@link #PROCESS}, then
+     * by each child process that was alive at both moments.
+     */
+    Map<String, Double> cores() {
+        if (start == null) {
+            return Map.of();
+        }
+        Snapshot end = snapshot();
+        double wall = end.wallNanos - start.wallNanos;
+        Map<String, Long> nanos = new HashMap<>();
+        long javaThreads = 0;
+        for (Map.Entry<Long, Long> t : end.threadNanos.entrySet()) {
+            long used = t.getValue() - start.threadNanos.getOrDefault(t.getKey(), 0L);
+            javaThreads += used;
+            nanos.merge(group.apply(end.names.get(t.getKey())), used, Long::sum);
+        }
+        long process = end.processNanos - start.processNanos;
+        Map<String, Double> cores = new LinkedHashMap<>();
+        nanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> cores.put(e.getKey(), round(e.getValue() / wall)));
+        cores.put(JVM, round(Math.max(0, process - javaThreads) / wall));
+        cores.put(PROCESS, round(process / wall));
+        end.childNanos.forEach((name, used) -> {
+            Long before = start.childNanos.get(name);
+            if (before != null) {
+                cores.put(name, round((used - before) / wall));
+            }
+        });
+        return cores;
+    }
+
+    private Snapshot snapshot() {
+        long wall = System.nanoTime();
+        long process = os.getProcessCpuTime();
+        Map<Long, Long> cpu = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        long[] ids = threads.getAllThreadIds();
+        ThreadInfo[] infos = threads.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long nanos = threads.getThreadCpuTime(ids[i]);
+            if (nanos >= 0 && infos[i] != null) {
+                cpu.put(ids[i], nanos);
+                names.put(ids[i], infos[i].getThreadName());
+            }
+        }
+        Map<String, Long> childNanos = new HashMap<>();
+        children.forEach((name, pid) -> ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                .ifPresent(d -> childNanos.put(name, d.toNanos())));
+        return new Snapshot(wall, process, cpu, names, childNanos);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The grouping the load test reports: the app under test (threads named after its application id), the load
+     * generator and the latency reader (named after their client ids), each producer's network thread apart from its
+     * owner ({@code <owner>_producer_io}), and every other Java thread (with --embedded, mostly the broker).
+     */
+    static Function<String, String> loadTestGroups(String applicationId) {
+        return name -> {
+            String owner = owner(name, applicationId);
+            return name.startsWith(PRODUCER_IO) && !owner.equals(OTHER) ? owner + "_producer_io" : owner;
+        };
+    }
+
+    private static String owner(String name, String applicationId) {
+        if (name.contains(applicationId)) {
+            return "app";
+        }
+        for (Map.Entry<String, List<String>> g : LOAD_TEST_THREADS.entrySet()) {
+            if (g.getValue().stream().anyMatch(name::contains)) {
+                return g.getKey();
+            }
+        }
+        return OTHER;
+    }
+
+    private static final String OTHER = "other_threads";
+    private static final String PRODUCER_IO = "kafka-producer-network-thread";
+
+    static final String GENERATOR_CLIENT = "loadtest-generator";
+    static final String READER_CLIENT = "loadtest-latency-reader";
+    private static final Map<String, List<String>> LOAD_TEST_THREADS = Map.of(
+            "load_generator", List.of(PacedProducer.THREAD, GENERATOR_CLIENT),
+            "latency_reader", List.of(OutputMeter.THREAD, READER_CLIENT));
+
+    private record Snapshot(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names,
+                            Map<String, Long> childNanos) {
+    }
+}
