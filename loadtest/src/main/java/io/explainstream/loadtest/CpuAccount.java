@@ -13,8 +13,7 @@ import java.util.function.Function;
  * CPU time of this JVM between two moments, in cores (CPU seconds per second of wall time), charged to groups of
  * threads by name: the load test's own threads can then be told from the app's and, with {@code --embedded}, the
  * in-process broker's. What no Java thread accounts for (garbage collection, the JIT compilers, native threads) is
- * the process's CPU time minus the Java threads'. A thread that ends between the two moments is not counted. Child
- * processes named at construction are counted whole, each under its own name, after {@link #PROCESS}.
+ * the process's CPU time minus the Java threads'. A thread that ends between the two moments is not counted.
  */
 final class CpuAccount {
     /** The group of what no Java thread accounts for. */
@@ -26,16 +25,11 @@ final class CpuAccount {
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final Function<String, String> group;
-    private final Map<String, Long> children;
     private Snapshot start;
 
-    /**
-     * @param group    maps a thread's name to the name of its group
-     * @param children other processes to account for (group name to process id), e.g. a broker in a child JVM
-     */
-    CpuAccount(Function<String, String> group, Map<String, Long> children) {
+    /** @param group maps a thread's name to the name of its group */
+    CpuAccount(Function<String, String> group) {
         this.group = group;
-        this.children = Map.copyOf(children);
     }
 
     /** Whether this JVM can measure per-thread CPU time (if not, {@link #cores()} is empty). */
@@ -51,10 +45,7 @@ final class CpuAccount {
         }
     }
 
-    /**
-     * Cores used since {@link #start()} by each group (largest first), then by {@link #JVM} and {@link #PROCESS}, then
-     * by each child process that was alive at both moments.
-     */
+    /** Cores used since {@link #start()} by each group, largest first, then by {@link #JVM} and {@link #PROCESS}. */
     Map<String, Double> cores() {
         if (start == null) {
             return Map.of();
@@ -74,12 +65,6 @@ final class CpuAccount {
                 .forEach(e -> cores.put(e.getKey(), round(e.getValue() / wall)));
         cores.put(JVM, round(Math.max(0, process - javaThreads) / wall));
         cores.put(PROCESS, round(process / wall));
-        end.childNanos.forEach((name, used) -> {
-            Long before = start.childNanos.get(name);
-            if (before != null) {
-                cores.put(name, round((used - before) / wall));
-            }
-        });
         return cores;
     }
 
@@ -97,10 +82,7 @@ final class CpuAccount {
                 names.put(ids[i], infos[i].getThreadName());
             }
         }
-        Map<String, Long> childNanos = new HashMap<>();
-        children.forEach((name, pid) -> ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
-                .ifPresent(d -> childNanos.put(name, d.toNanos())));
-        return new Snapshot(wall, process, cpu, names, childNanos);
+        return new Snapshot(wall, process, cpu, names);
     }
 
     private static double round(double v) {
@@ -140,7 +122,6 @@ final class CpuAccount {
             "load_generator", List.of(PacedProducer.THREAD, GENERATOR_CLIENT),
             "latency_reader", List.of(OutputMeter.THREAD, READER_CLIENT));
 
-    private record Snapshot(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names,
-                            Map<String, Long> childNanos) {
+    private record Snapshot(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
     }
 }

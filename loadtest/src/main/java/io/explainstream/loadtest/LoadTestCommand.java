@@ -6,13 +6,11 @@ import io.explainstream.app.ExplainstreamApp;
 import io.explainstream.app.config.AppConfig;
 import io.explainstream.app.config.Secrets;
 import io.explainstream.bundle.LoadedBundle;
-import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.PredictionEvent;
 import io.explainstream.serde.AvroSerde;
 import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.RegistrySettings;
 import io.explainstream.testkit.ApicurioRegistry;
-import io.explainstream.testkit.BrokerProcess;
 import io.explainstream.testkit.EmbeddedKafka;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,10 +49,6 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--embedded",
             description = "Start a real KRaft broker and schema registry here, and the app in-process.")
     boolean embedded;
-    @Option(names = "--broker-process", description = "With --embedded: run the broker and its KRaft controller "
-            + "as child JVMs (as in production: their own heaps and garbage collections) instead of inside the load "
-            + "test's JVM beside the app; their CPU is then reported as broker_process and controller_process.")
-    boolean brokerProcess;
     @Option(names = "--bootstrap-servers",
             description = "An existing cluster (with --registry-url), instead of --embedded.")
     String bootstrapServers;
@@ -136,8 +130,7 @@ final class LoadTestCommand implements Callable<Integer> {
 
     /** The client settings of --set (TLS, SASL, ...) for the load test's own clients, as the app's clients get them. */
     private Map<String, String> clients = Map.of();
-    private AutoCloseable broker;
-    private Map<String, Long> brokerProcesses = Map.of();
+    private EmbeddedKafka kafka;
     private ApicurioRegistry registryServer;
     private ConfluentSchemaRegistry registry;
     private Path work;
@@ -172,16 +165,8 @@ final class LoadTestCommand implements Callable<Integer> {
         try {
             if (embedded) {
                 System.err.println("starting an embedded KRaft broker and schema registry...");
-                if (brokerProcess) {
-                    BrokerProcess b = BrokerProcess.start(work.resolve("kafka"));
-                    broker = b;
-                    bootstrapServers = b.bootstrapServers();
-                    brokerProcesses = Map.of("broker_process", b.pid(), "controller_process", b.controllerPid());
-                } else {
-                    EmbeddedKafka k = EmbeddedKafka.start();
-                    broker = k;
-                    bootstrapServers = k.bootstrapServers();
-                }
+                kafka = EmbeddedKafka.start();
+                bootstrapServers = kafka.bootstrapServers();
                 registryServer = ApicurioRegistry.start();
                 registryUrl = registryServer.url();
             }
@@ -208,8 +193,8 @@ final class LoadTestCommand implements Callable<Integer> {
             if (registryServer != null) {
                 registryServer.close();
             }
-            if (broker != null) {
-                broker.close();
+            if (kafka != null) {
+                kafka.close();
             }
             deleteQuietly(work);
         }
@@ -285,8 +270,7 @@ final class LoadTestCommand implements Callable<Integer> {
         Topics t = topics();
         String appId = "loadtest-explain-" + UUID.randomUUID();
         AvroSerde<PredictionEvent> in = new AvroSerde<>(PredictionEvent.class, registry, true);
-        AvroSerde<ExplainedEvent> out = new AvroSerde<>(ExplainedEvent.class, registry, true);
-        try (OutputMeter meter = new OutputMeter(bootstrapServers, clients, out.deserializer(), t.output, t.dlq);
+        try (OutputMeter meter = new OutputMeter(bootstrapServers, clients, registry, t.output, t.dlq);
              LagSampler lag = new LagSampler(bootstrapServers, clients, t.input);
              PacedProducer producer = new PacedProducer(bootstrapServers, generatorConfig(),
                      templates(workload, in, t.input), t.input);
@@ -304,7 +288,7 @@ final class LoadTestCommand implements Callable<Integer> {
             Thread.sleep((long) (warmup * 1000));
             meter.resetLatency();
             lag.reset();
-            CpuAccount cpu = new CpuAccount(CpuAccount.loadTestGroups(appId), brokerProcesses);
+            CpuAccount cpu = new CpuAccount(CpuAccount.loadTestGroups(appId));
             cpu.start();
             long count0 = meter.explained() + meter.dlq();
             long l2e0 = meter.l2e();
@@ -576,7 +560,6 @@ final class LoadTestCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("mode", mode);
         r.put("embedded", embedded);
-        r.put("broker_process", brokerProcess);
         r.put("events", sparse ? "sparse vocabulary=" + vocabulary + " nnz=" + nnz : "dense d=" + dimension);
         r.put("groups", groups);
         r.put("l2e_share_target", l2eShare);

@@ -1,7 +1,6 @@
 package io.explainstream.loadtest;
 
-import io.explainstream.schema.ExplainedEvent;
-import io.explainstream.schema.ExplanationSource;
+import io.explainstream.serde.SchemaRegistry;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -9,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads the explained topic (read_committed) and the DLQ, and records each explained event's end-to-end latency
  * from its intended send time, in microseconds, in an HdrHistogram, and by second of arrival. When the explained
  * topic stamps records with the broker's append time ({@code message.timestamp.type=LogAppendTime}), it also records
- * the latency up to that append, which leaves out this reader's own delay. Runs on its own thread until closed.
+ * the latency up to that append, which leaves out this reader's own delay. Of each record it reads only the fields
+ * it needs ({@link ExplainedFields}). Runs on its own thread until closed.
  */
 final class OutputMeter implements AutoCloseable {
     /** Name of the thread that reads and measures. */
@@ -31,7 +30,7 @@ final class OutputMeter implements AutoCloseable {
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Deserializer<ExplainedEvent> deserializer;
+    private final ExplainedFields fields;
     private final String output;
     private final Histogram latencyMicros = new Histogram(HIGHEST_MICROS, 3);
     private final Histogram appendMicros = new Histogram(HIGHEST_MICROS, 3);
@@ -42,8 +41,8 @@ final class OutputMeter implements AutoCloseable {
     private volatile long l2e;
     private volatile long dlq;
 
-    OutputMeter(String bootstrapServers, Map<String, String> clientConfig, Deserializer<ExplainedEvent> deserializer,
-                String output, String dlqTopic) {
+    OutputMeter(String bootstrapServers, Map<String, String> clientConfig, SchemaRegistry registry, String output,
+                String dlqTopic) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         String id = CpuAccount.READER_CLIENT + "-" + UUID.randomUUID();
@@ -52,7 +51,7 @@ final class OutputMeter implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.deserializer = deserializer;
+        this.fields = new ExplainedFields(registry);
         this.output = output;
         consumer.subscribe(List.of(output, dlqTopic));
         this.thread = new Thread(this::loop, THREAD);
@@ -85,14 +84,13 @@ final class OutputMeter implements AutoCloseable {
             dlq++;
             return;
         }
-        ExplainedEvent e = deserializer.deserialize(r.topic(), r.value());
+        fields.read(r.value());
         explained++;
-        if (e.getExplanation().getSource() == ExplanationSource.L2E) {
+        if (fields.l2e()) {
             l2e++;
         }
-        String intended = e.getAttributes().get(SyntheticWorkload.INTENDED_AT);
-        if (intended != null) {
-            long intendedMicros = Long.parseLong(intended);
+        long intendedMicros = fields.intendedMicros();
+        if (intendedMicros != ExplainedFields.UNKNOWN) {
             long nowMillis = System.currentTimeMillis();
             long append = r.timestampType() == TimestampType.LOG_APPEND_TIME
                     ? TimeUnit.MILLISECONDS.toMicros(r.timestamp()) - intendedMicros : LatencyWindows.UNKNOWN;

@@ -30,8 +30,7 @@ class CpuAccountTest {
 
     @Test
     void shouldChargeAThreadsCpuTimeToItsGroupPerSecondOfWallTime() throws Exception {
-        CpuAccount account = new CpuAccount(name -> name.equals("busy") ? "busy" : "rest",
-                Map.of("me", ProcessHandle.current().pid()));
+        CpuAccount account = new CpuAccount(name -> name.equals("busy") ? "busy" : "rest");
         assertTrue(account.supported(), "this JVM measures thread CPU time");
         CountDownLatch spun = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -52,7 +51,6 @@ class CpuAccountTest {
         assertTrue(busySeconds >= 0.29 && busySeconds <= 0.33, "300 ms of CPU in " + wall + " s: " + cores);
         assertTrue(cores.get(CpuAccount.PROCESS) >= cores.get("busy"), cores.toString());
         assertTrue(cores.containsKey(CpuAccount.JVM), cores.toString());
-        assertEquals(cores.get(CpuAccount.PROCESS), cores.get("me"), 0.02, "a process counted whole: " + cores);
     }
 
     private static void await(CountDownLatch latch) {

@@ -191,11 +191,6 @@ public final class BrokerProcess implements KafkaCluster, AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** The KRaft controller's process id, or -1 when it is not running. */
-    public long controllerPid() {
-        return controller.pid();
-    }
-
     /** The broker's log file (the storage tool's output and every incarnation's, appended). */
     public Path logFile() {
         return logFile;
