@@ -14,7 +14,7 @@ import java.util.Map;
  * A load generator's events, encoded ahead of time so that sending one costs little more than the producer's own
  * work: {@code size} events of a workload, written once by the real serializer (registering the schema), then
  * event {@code i} is template {@code i mod size} with its own id, event time and intended-send attribute written
- * in. The bytes equal what the serializer writes for that event ({@code EventTemplatesTest}).
+ * in. The bytes equal what the serializer writes for that event ({@code EventTemplatesTest}). Not thread-safe.
  */
 final class EventTemplates {
     private static final byte[] INTENDED_KEY = SyntheticWorkload.INTENDED_AT.getBytes(StandardCharsets.UTF_8);
@@ -54,10 +54,6 @@ final class EventTemplates {
         this.model = model;
         this.bodies = bodies;
         this.scratch = new byte[HEADER + 25 + model.length + 10 + longest + 5 + 5 + INTENDED_KEY.length + 5 + 20 + 1];
-    }
-
-    int size() {
-        return bodies.size();
     }
 
     /** The value of event {@code i}, meant to be sent at {@code intendedMicros} (epoch microseconds). */
