@@ -305,7 +305,8 @@ final class LoadTestCommand implements Callable<Integer> {
             producer.stop();
             sender.join();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (meter.explained() + meter.dlq() < producer.sent() && System.nanoTime() < deadline) {
+            while (meter.explained() + meter.dlq() + meter.unreadable() < producer.sent()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             sampler.interrupt();
@@ -315,6 +316,7 @@ final class LoadTestCommand implements Callable<Integer> {
             r.put("send_failures", producer.failed());
             r.put("events_out", meter.explained());
             r.put("events_dlq", meter.dlq());
+            r.put("events_unreadable", meter.unreadable());
             r.put("throughput_eps", (count1 - count0) / ((t1 - t0) / 1e9));
             r.put("latency_ms", percentiles(latencies.endToEnd()));
             r.put("append_latency_ms", percentiles(latencies.append()));

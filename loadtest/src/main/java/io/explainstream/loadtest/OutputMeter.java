@@ -40,6 +40,7 @@ final class OutputMeter implements AutoCloseable {
     private volatile long explained;
     private volatile long l2e;
     private volatile long dlq;
+    private volatile long unreadable;
 
     OutputMeter(String bootstrapServers, Map<String, String> clientConfig, SchemaRegistry registry, String output,
                 String dlqTopic) {
@@ -84,7 +85,15 @@ final class OutputMeter implements AutoCloseable {
             dlq++;
             return;
         }
-        fields.read(r.value());
+        try {
+            fields.read(r.value());
+        } catch (RuntimeException e) {
+            if (unreadable++ == 0) {
+                System.err.printf("explainstream loadtest: an explained record the latency reader cannot read "
+                        + "(%s-%d@%d): %s; counted in events_unreadable%n", r.topic(), r.partition(), r.offset(), e);
+            }
+            return;
+        }
         explained++;
         if (fields.l2e()) {
             l2e++;
@@ -129,6 +138,11 @@ final class OutputMeter implements AutoCloseable {
 
     long dlq() {
         return dlq;
+    }
+
+    /** Records on the explained topic that could not be read (the first one's reason goes to stderr). */
+    long unreadable() {
+        return unreadable;
     }
 
     /** The latencies recorded since the last reset, all taken at one moment. */

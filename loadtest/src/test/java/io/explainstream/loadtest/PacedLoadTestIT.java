@@ -33,6 +33,7 @@ class PacedLoadTestIT {
         assertEquals(r.get("events_sent").asLong(), r.get("events_out").asLong() + r.get("events_dlq").asLong(),
                 "every event sent came out");
         assertEquals(0, r.get("send_failures").asLong());
+        assertEquals(0, r.get("events_unreadable").asLong());
 
         JsonNode e2e = r.get("latency_ms");
         JsonNode append = r.get("append_latency_ms");
