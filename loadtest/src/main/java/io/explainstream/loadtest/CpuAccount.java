@@ -1,8 +1,11 @@
 package io.explainstream.loadtest;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,10 @@ final class CpuAccount {
     static final String JVM = "jvm_gc_jit_native";
     /** The whole process. */
     static final String PROCESS = "process_total";
+    /** Everything else the machine ran (the kernel's own threads, other processes), where the OS says. */
+    static final String OUTSIDE = "outside_process";
+    /** The whole machine's busy CPU, where the OS says. */
+    static final String MACHINE = "machine_total";
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
@@ -45,7 +52,10 @@ final class CpuAccount {
         }
     }
 
-    /** Cores used since {@link #start()} by each group, largest first, then by {@link #JVM} and {@link #PROCESS}. */
+    /**
+     * Cores used since {@link #start()} by each group, largest first, then by {@link #JVM} and {@link #PROCESS}, and
+     * (on Linux) by {@link #OUTSIDE} and {@link #MACHINE}.
+     */
     Map<String, Double> cores() {
         if (start == null) {
             return Map.of();
@@ -65,6 +75,11 @@ final class CpuAccount {
                 .forEach(e -> cores.put(e.getKey(), round(e.getValue() / wall)));
         cores.put(JVM, round(Math.max(0, process - javaThreads) / wall));
         cores.put(PROCESS, round(process / wall));
+        if (start.machineNanos >= 0 && end.machineNanos >= 0) {
+            long machine = end.machineNanos - start.machineNanos;
+            cores.put(OUTSIDE, round(Math.max(0, machine - process) / wall));
+            cores.put(MACHINE, round(machine / wall));
+        }
         return cores;
     }
 
@@ -82,8 +97,28 @@ final class CpuAccount {
                 names.put(ids[i], infos[i].getThreadName());
             }
         }
-        return new Snapshot(wall, process, cpu, names);
+        return new Snapshot(wall, process, cpu, names, machineBusyNanos());
     }
+
+    /** Busy CPU time of the whole machine since boot from /proc/stat (user, nice, system, irq, softirq), or -1. */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(PROC_STAT).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 8); i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * (1_000_000_000L / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static final Path PROC_STAT = Path.of("/proc/stat");
+    /** The unit of /proc/stat, fixed at 100 per second on Linux for user space. */
+    private static final long USER_HZ = 100;
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
@@ -91,7 +126,7 @@ final class CpuAccount {
 
     /**
      * The grouping the load test reports: the app under test (threads named after its application id), the load
-     * generator and the latency reader (named after their client ids), each producer's network thread apart from its
+     * generator, the latency reader and the output counter (named after their client ids), each producer's network thread apart from its
      * owner ({@code <owner>_producer_io}), and every other Java thread (with --embedded, mostly the broker).
      */
     static Function<String, String> loadTestGroups(String applicationId) {
@@ -118,10 +153,13 @@ final class CpuAccount {
 
     static final String GENERATOR_CLIENT = "loadtest-generator";
     static final String READER_CLIENT = "loadtest-latency-reader";
+    static final String COUNTER_CLIENT = "loadtest-counter";
     private static final Map<String, List<String>> LOAD_TEST_THREADS = Map.of(
             "load_generator", List.of(PacedProducer.THREAD, GENERATOR_CLIENT),
-            "latency_reader", List.of(OutputMeter.THREAD, READER_CLIENT));
+            "latency_reader", List.of(OutputMeter.THREAD, READER_CLIENT),
+            "output_counter", List.of(COUNTER_CLIENT));
 
-    private record Snapshot(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
+    private record Snapshot(long wallNanos, long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names,
+                            long machineNanos) {
     }
 }

@@ -360,6 +360,8 @@ final class LoadTestCommand implements Callable<Integer> {
                 p.put("topology", kind);
                 p.put("throughput_eps", d.eventsPerSecond());
                 p.put("bytes_per_output_record", d.meanValueBytes());
+                p.put("cpu_cores", d.cores());
+                p.put("stream_thread_waits", d.waits());
                 phases.add(p);
                 System.err.printf("round %d %-12s %.0f events/s%n", round + 1, kind, d.eventsPerSecond());
             }
@@ -383,7 +385,9 @@ final class LoadTestCommand implements Callable<Integer> {
         bytes.put("size_matched_padding", padding);
         r.put("bytes_per_output_record", bytes);
         r.put("method", "each topology drains the same preloaded backlog with a fresh application id, timed "
-                + "between 10 % and 90 % of it out; one unmeasured warm-up drain each, then interleaved rounds. "
+                + "between 10 % and 90 % of it out (followed by the output topic's last stable offsets, not by "
+                + "reading it); one unmeasured warm-up drain each, then interleaved rounds. Each phase's cpu_cores "
+                + "and stream_thread_waits cover its timed window. "
                 + "size_matched: the identity topology with each output record padded by the difference between "
                 + "the explained and the identity records' mean sizes (measured in the warm-up drains), so "
                 + "size_matched_ratio is the most any topology writing records that large keeps on this machine, "
@@ -399,7 +403,14 @@ final class LoadTestCommand implements Callable<Integer> {
     /** Drain order: the size-matched padding is known once the identity and explaining warm-ups have run. */
     private static final List<String> KINDS = List.of(IDENTITY, EXPLAIN, SIZE_MATCHED);
 
-    private record Drain(double eventsPerSecond, double meanValueBytes) {
+    /**
+     * Output records per partition read back after each drain (outside its timed window) for their mean size: L2E
+     * outputs come in micro-batches and are larger, so a small sample would miss or bunch them.
+     */
+    private static final int SIZE_SAMPLE_PER_PARTITION = 25_000;
+
+    private record Drain(double eventsPerSecond, double meanValueBytes, Map<String, Double> cores,
+                         Map<String, Double> waits) {
     }
 
     /**
@@ -414,14 +425,17 @@ final class LoadTestCommand implements Callable<Integer> {
             case SIZE_MATCHED -> t.sizeMatched;
             default -> t.output;
         };
-        try (RecordCounter counter = new RecordCounter(bootstrapServers, clients, output)) {
+        try (OutputProgress counter = new OutputProgress(bootstrapServers, clients, output)) {
             AutoCloseable app;
+            KafkaStreams streams;
             if (kind.equals(EXPLAIN)) {
-                app = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
+                ExplainstreamApp a = ExplainstreamApp.start(AppConfig.parse(appSettings(bundle, t, appId)));
+                streams = a.streams();
+                app = a;
             } else {
                 AppConfig config = AppConfig.parse(appSettings(bundle, t, appId));
                 Properties props = ExplainstreamApp.streamsProperties(config);
-                KafkaStreams streams = new KafkaStreams(IdentityTopology.build(t.input, output, serde,
+                streams = new KafkaStreams(IdentityTopology.build(t.input, output, serde,
                         kind.equals(SIZE_MATCHED) ? padding : 0), props);
                 streams.start();
                 app = streams::close;
@@ -432,14 +446,23 @@ final class LoadTestCommand implements Callable<Integer> {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) (60 + timeoutSeconds));
                 long tLow = 0;
                 long cLow = 0;
+                CpuAccount cpu = new CpuAccount(CpuAccount.loadTestGroups(appId));
+                Map<String, Double> waits = Map.of();
                 while (System.nanoTime() < deadline) {
                     long c = counter.count();
                     if (tLow == 0 && c >= low) {
                         tLow = System.nanoTime();
                         cLow = c;
+                        cpu.start();
+                        waits = StreamThreadWaits.read(streams);
                     }
                     if (c >= high) {
-                        return new Drain((c - cLow) / ((System.nanoTime() - tLow) / 1e9), counter.meanValueBytes());
+                        long now = System.nanoTime();
+                        Map<String, Double> cores = cpu.cores();
+                        Map<String, Double> waited = StreamThreadWaits.shares(waits, StreamThreadWaits.read(streams),
+                                now - tLow);
+                        double bytes = counter.stopAndSampleValueBytes(SIZE_SAMPLE_PER_PARTITION);
+                        return new Drain((c - cLow) / ((now - tLow) / 1e9), bytes, cores, waited);
                     }
                     Thread.sleep(2);
                 }
@@ -487,7 +510,7 @@ final class LoadTestCommand implements Callable<Integer> {
             app = a;
         }
         try (AutoCloseable running = app;
-             RecordCounter counter = new RecordCounter(bootstrapServers, clients, output);
+             OutputProgress counter = new OutputProgress(bootstrapServers, clients, output);
              LagSampler lag = new LagSampler(bootstrapServers, clients, t.input);
              PacedProducer producer = new PacedProducer(bootstrapServers, generatorConfig(),
                      templates(workload, serde, t.input), t.input)) {

@@ -80,7 +80,8 @@ final class OutputMeter implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> r) {
+    /** Counts and measures one record read from the explained topic or the DLQ. */
+    void handle(ConsumerRecord<byte[], byte[]> r) {
         if (!r.topic().equals(output)) {
             dlq++;
             return;

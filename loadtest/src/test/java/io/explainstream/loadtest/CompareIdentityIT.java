@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A small {@code loadtest --embedded --compare-identity} (the real broker and registry, 30,000 events, one round):
- * every topology drains the backlog, the report's ratios are its throughputs' quotients, and the size-matched
- * identity's records are padded by the measured difference between explained and identity records. Not a speed
+ * every topology drains the backlog, the report's ratios are its throughputs' quotients, the size-matched
+ * identity's records are padded by the measured difference between explained and identity records, and each drain
+ * reports where the CPU went and how long the stream thread waited on Kafka. Not a speed
  * test: the figures in BENCHMARKS.md come from the full command.
  */
 class CompareIdentityIT {
@@ -51,5 +52,14 @@ class CompareIdentityIT {
         assertEquals(3, measuredBytes.size(), "one round of three topologies: " + measuredBytes);
         assertEquals(measuredBytes.get("explain"), measuredBytes.get("size-matched"), 2.0,
                 "the size-matched records are as large as the explained ones");
+
+        r.get("phases").forEach(p -> {
+            JsonNode cores = p.get("cpu_cores");
+            assertTrue(cores.get("app").asDouble() > 0, "the stream thread worked: " + p);
+            assertTrue(cores.has("output_counter"), "the output counter's own threads are charged apart: " + p);
+            assertTrue(cores.get("process_total").asDouble() >= cores.get("app").asDouble() - 0.01, p.toString());
+            double blocked = p.get("stream_thread_waits").get("blocked").asDouble();
+            assertTrue(blocked >= 0 && blocked <= 1.01, "blocked is a share of the drain's wall time: " + p);
+        });
     }
 }

@@ -24,6 +24,7 @@ class CpuAccountTest {
                 group.apply("kafka-producer-network-thread | loadtest-generator-0a1b2c3d"));
         assertEquals("latency_reader", group.apply(OutputMeter.THREAD));
         assertEquals("latency_reader", group.apply("kafka-coordinator-heartbeat-thread | loadtest-latency-reader-9"));
+        assertEquals("output_counter", group.apply(CpuAccount.COUNTER_CLIENT + "-loadtest-1.explained"));
         assertEquals("other_threads", group.apply("data-plane-kafka-request-handler-0"));
         assertEquals("other_threads", group.apply("kafka-producer-network-thread | some-other-client"));
     }
@@ -51,6 +52,11 @@ class CpuAccountTest {
         assertTrue(busySeconds >= 0.29 && busySeconds <= 0.33, "300 ms of CPU in " + wall + " s: " + cores);
         assertTrue(cores.get(CpuAccount.PROCESS) >= cores.get("busy"), cores.toString());
         assertTrue(cores.containsKey(CpuAccount.JVM), cores.toString());
+        if (CpuAccount.machineBusyNanos() >= 0) {
+            assertTrue(cores.get(CpuAccount.MACHINE) >= cores.get("busy") - 0.1, "the machine ran the busy thread: "
+                    + cores);
+            assertTrue(cores.get(CpuAccount.OUTSIDE) >= 0, cores.toString());
+        }
     }
 
     private static void await(CountDownLatch latch) {

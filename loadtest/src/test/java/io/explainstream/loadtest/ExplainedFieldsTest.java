@@ -49,7 +49,7 @@ class ExplainedFieldsTest {
         assertThrows(IllegalArgumentException.class, () -> fields.read(new byte[] {0, 0}));
     }
 
-    private static ExplainedEvent event(ExplanationSource source, int features, Map<String, String> attributes) {
+    static ExplainedEvent event(ExplanationSource source, int features, Map<String, String> attributes) {
         List<FeatureAttribution> list = new ArrayList<>();
         for (int j = 0; j < features; j++) {
             list.add(new FeatureAttribution(j, "f" + j, 0.5 * j, -1.0, 0.25, FeatureLabel.LOW_NEGATIVE));
