@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.explainstream.app.ExplainstreamApp;
 import io.explainstream.app.config.AppConfig;
+import io.explainstream.app.config.ConfigException;
+import io.explainstream.app.config.ConfigSources;
 import io.explainstream.app.config.Secrets;
 import io.explainstream.bundle.LoadedBundle;
 import io.explainstream.schema.PredictionEvent;
@@ -127,6 +129,22 @@ final class LoadTestCommand implements Callable<Integer> {
             + "security.protocol, ssl.*, sasl.*) and registry client settings (basic.auth.*, schema.registry.*) "
             + "also reach the load test's own producer, consumers and registry client, as they reach the app's.")
     Map<String, String> set = new java.util.LinkedHashMap<>();
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "A properties file of settings that apply "
+            + "as --set does (--set wins): the way to give passwords and keys (sasl.jaas.config, ssl.*.password, "
+            + "basic.auth.user.info) without putting them on the command line.")
+    Path configFile;
+
+    /** Keys the load test sets itself: from --set or --config they would point the app away from its own topics. */
+    private static final Map<String, String> OWN_KEYS = Map.of(
+            "bootstrap.servers", "use --bootstrap-servers",
+            "schema.registry.url", "use --registry-url",
+            "application.id", "each run uses fresh ids",
+            "state.dir", "each run has its own",
+            "explainstream.bundle.path", "the load test writes its own bundle",
+            "explainstream.topic.input", "each run creates its own topics",
+            "explainstream.topic.output", "each run creates its own topics",
+            "explainstream.topic.dlq", "each run creates its own topics",
+            "explainstream.topic.l2e-requests", "each run creates its own topics");
 
     /** The client settings of --set (TLS, SASL, ...) for the load test's own clients, as the app's clients get them. */
     private Map<String, String> clients = Map.of();
@@ -137,6 +155,19 @@ final class LoadTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            set = new LinkedHashMap<>(ConfigSources.merge(configFile, Map.of(), set));
+        } catch (ConfigException e) {
+            System.err.println("explainstream loadtest: " + e.getMessage());
+            return 2;
+        }
+        for (String key : set.keySet()) {
+            if (OWN_KEYS.containsKey(key)) {
+                System.err.printf("explainstream loadtest: %s is the load test's own setting (%s); remove it from "
+                        + "--set/--config%n", key, OWN_KEYS.get(key));
+                return 2;
+            }
+        }
         if (embedded == (bootstrapServers != null)) {
             System.err.println(
                     "explainstream loadtest: give either --embedded or --bootstrap-servers with --registry-url");

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code loadtest --bootstrap-servers} against a cluster whose only client listener is SASL_SSL (a real KRaft broker,
  * SCRAM-SHA-512 over TLS, StandardAuthorizer, no access without an ACL): the TLS and SASL settings given with --set
- * reach the load test's own producer and consumers as well as the app, every event sent comes out explained, and the
- * report names those settings with their secrets masked.
+ * and, for the secrets, in a --config file (whose sasl.mechanism --set overrides) reach the load test's own producer
+ * and consumers as well as the app, every event sent comes out explained, and the report names those settings with
+ * their secrets masked.
  */
 class SecureClusterLoadTestIT {
     private static final String USER = "loadtest";
@@ -52,15 +55,22 @@ class SecureClusterLoadTestIT {
             Path json = dir.resolve("r.json");
             String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + USER
                     + "\" password=\"" + password + "\";";
+            Properties secrets = new Properties();
+            secrets.setProperty("sasl.jaas.config", jaas);
+            secrets.setProperty("ssl.truststore.password", tls.truststorePassword());
+            secrets.setProperty("sasl.mechanism", "PLAIN");
+            Path config = dir.resolve("secrets.properties");
+            try (Writer w = Files.newBufferedWriter(config)) {
+                secrets.store(w, null);
+            }
             int exit = new CommandLine(new LoadTestCommand()).execute("--bootstrap-servers",
                     kafka.secureBootstrapServers(), "--registry-url", registry.url(), "--rate", "300", "--warmup", "2",
                     "--duration", "4", "--guarantee", "at_least_once", "--commit-interval-ms", "100",
+                    "--config", config.toString(),
                     "--set", "security.protocol=SASL_SSL",
                     "--set", "sasl.mechanism=" + EmbeddedKafka.SCRAM_MECHANISM,
-                    "--set", "sasl.jaas.config=" + jaas,
                     "--set", "ssl.truststore.type=PKCS12",
                     "--set", "ssl.truststore.location=" + tls.truststore(),
-                    "--set", "ssl.truststore.password=" + tls.truststorePassword(),
                     "--json", json.toString());
             assertEquals(0, exit, "exit status");
             JsonNode r = new ObjectMapper().readTree(json.toFile());
