@@ -112,7 +112,8 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--confirm-seconds", defaultValue = "90", description = "--max: how long the rate the short "
             + "probes found must then hold, its lag under one second of input throughout the second half (short "
             + "probes from an idle start miss the broker's page-cache writeback, which begins about 30 s into a "
-            + "steady load); if it does not, 10 %% less, up to " + CONFIRM_ATTEMPTS + " times. 0 skips it. "
+            + "steady load); if it does not, the lower of 90 %% of it and 95 %% of the output rate it reached in its "
+            + "second half, up to " + CONFIRM_ATTEMPTS + " times. 0 skips it. "
             + "Default ${DEFAULT-VALUE}.")
     double confirmSeconds;
     @Option(names = "--generator-linger-ms", defaultValue = "1", description = "linger.ms of the load generator's "
@@ -525,7 +526,8 @@ final class LoadTestCommand implements Callable<Integer> {
                 + "doubling from --rate, then bisecting; a rate is sustainable when the producer keeps pace, 99 % of "
                 + "the probe's events are out within 1 s after it, and the lag is then under a quarter second of "
                 + "input. The highest such rate must then hold for " + confirmSeconds + " s (confirm probes) with "
-                + "the lag under one second of input throughout the second half, or 10 % less is tried"
+                + "the lag under one second of input throughout the second half; if not, the lower of 90 % of it "
+                + "and 95 % of the output rate it reached in its second half is tried next"
                 + (confirmSeconds > 0 ? "" : " (skipped: --confirm-seconds 0)"));
         r.put("probes", probes);
         return r;
@@ -533,7 +535,7 @@ final class LoadTestCommand implements Callable<Integer> {
 
     private static final int CONFIRM_ATTEMPTS = 4;
 
-    /** The highest rate the short probes sustained, and the highest of it or 10 % steps below it that held longer. */
+    /** The highest rate the short probes sustained, and the rate a confirmation then held (0 if none did). */
     private record MaxRate(double probed, double confirmed) {
     }
 
@@ -615,7 +617,7 @@ final class LoadTestCommand implements Callable<Integer> {
                 if (Boolean.TRUE.equals(p.get("sustainable"))) {
                     return new MaxRate(good, confirming);
                 }
-                confirming *= 0.9;
+                confirming = Math.floor(Math.min(0.9 * confirming, 0.95 * (double) p.get("out_rate_second_half")));
             }
             return new MaxRate(good, 0);
         }
@@ -633,10 +635,15 @@ final class LoadTestCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long half = t0 + (long) (confirmSeconds * 5e8);
         long[] maxSecondHalf = {0};
+        long[] outAtHalf = {-1, 0};
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 long l = lag.sample(appId);
                 if (System.nanoTime() >= half) {
+                    if (outAtHalf[0] < 0) {
+                        outAtHalf[0] = counter.count();
+                        outAtHalf[1] = System.nanoTime();
+                    }
                     maxSecondHalf[0] = Math.max(maxSecondHalf[0], l < 0 ? Long.MAX_VALUE : l);
                 }
                 try {
@@ -650,6 +657,8 @@ final class LoadTestCommand implements Callable<Integer> {
         producer.run(rate, confirmSeconds);
         sampler.interrupt();
         sampler.join();
+        double outRate = outAtHalf[0] < 0 ? 0
+                : (counter.count() - outAtHalf[0]) / ((System.nanoTime() - outAtHalf[1]) / 1e9);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long sent = producer.sent() - sent0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -668,6 +677,7 @@ final class LoadTestCommand implements Callable<Integer> {
         p.put("sent", sent);
         p.put("out_within_1s", out);
         p.put("max_lag_second_half", maxSecondHalf[0]);
+        p.put("out_rate_second_half", outRate);
         p.put("lag_end", lagNow);
         p.put("sustainable", ok);
         System.err.printf("%-8s %8.0f events/s for %.0f s: max lag in the second half %d, lag at the end %d: %s%n",
