@@ -571,30 +571,9 @@ final class LoadTestCommand implements Callable<Integer> {
             double bad = Double.NaN;
             double rateNow = rate;
             for (int probe = 0; probe < 12; probe++) {
-                long c0 = counter.count();
-                long sent0 = producer.sent();
-                long t0 = System.nanoTime();
-                producer.run(rateNow, probeSeconds);
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                long sent = producer.sent() - sent0;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                while (counter.count() - c0 < sent && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                long out = counter.count() - c0;
-                long lagNow = lag.sample(appId);
-                boolean ok = elapsed <= probeSeconds * 1.05 && out >= 0.99 * sent && lagNow >= 0
-                        && lagNow < rateNow / 4;
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("topology", kind);
-                p.put("rate", rateNow);
-                p.put("sent", sent);
-                p.put("out_within_1s", out);
-                p.put("lag_end", lagNow);
-                p.put("sustainable", ok);
+                Map<String, Object> p = probe(kind, rateNow, probeSeconds, false, counter, lag, appId, producer);
                 probes.add(p);
-                System.err.printf("%-8s %8.0f events/s: %d sent, %d out within 1 s, lag %d: %s%n", kind, rateNow,
-                        sent, out, lagNow, ok ? "sustained" : "falling behind");
+                boolean ok = (boolean) p.get("sustainable");
                 if (ok) {
                     good = rateNow;
                 } else {
@@ -612,7 +591,7 @@ final class LoadTestCommand implements Callable<Integer> {
             double confirming = good;
             for (int attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
                 awaitDrained(lag, appId);
-                Map<String, Object> p = confirm(kind, confirming, counter, lag, appId, producer);
+                Map<String, Object> p = probe(kind, confirming, confirmSeconds, true, counter, lag, appId, producer);
                 probes.add(p);
                 if (Boolean.TRUE.equals(p.get("sustainable"))) {
                     return new MaxRate(good, confirming);
@@ -624,19 +603,21 @@ final class LoadTestCommand implements Callable<Integer> {
     }
 
     /**
-     * Sends at {@code rate} for --confirm-seconds, sampling the lag every second: it holds when the producer keeps
-     * pace, 99 % of the events are out within 1 s after it, and the lag stays under one second of input throughout
-     * the second half and is then under a quarter second.
+     * Sends at {@code rate} for {@code seconds}: the rate is sustained when the producer keeps pace, 99 % of the
+     * events are out within 1 s after it, and the lag is then under a quarter second of input. A confirmation also
+     * samples the lag every second and needs it under one second of input throughout the second half; it reports the
+     * output rate of that half.
      */
-    private Map<String, Object> confirm(String kind, double rate, OutputProgress counter, LagSampler lag,
-                                        String appId, PacedProducer producer) throws InterruptedException {
+    private Map<String, Object> probe(String kind, double rate, double seconds, boolean confirm,
+                                      OutputProgress counter, LagSampler lag, String appId, PacedProducer producer)
+            throws InterruptedException {
         long c0 = counter.count();
         long sent0 = producer.sent();
         long t0 = System.nanoTime();
-        long half = t0 + (long) (confirmSeconds * 5e8);
+        long half = t0 + (long) (seconds * 5e8);
         long[] maxSecondHalf = {0};
         long[] outAtHalf = {-1, 0};
-        Thread sampler = new Thread(() -> {
+        Thread sampler = !confirm ? null : new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 long l = lag.sample(appId);
                 if (System.nanoTime() >= half) {
@@ -653,10 +634,14 @@ final class LoadTestCommand implements Callable<Integer> {
                 }
             }
         }, "loadtest-lag");
-        sampler.start();
-        producer.run(rate, confirmSeconds);
-        sampler.interrupt();
-        sampler.join();
+        if (sampler != null) {
+            sampler.start();
+        }
+        producer.run(rate, seconds);
+        if (sampler != null) {
+            sampler.interrupt();
+            sampler.join();
+        }
         double outRate = outAtHalf[0] < 0 ? 0
                 : (counter.count() - outAtHalf[0]) / ((System.nanoTime() - outAtHalf[1]) / 1e9);
         double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -667,21 +652,27 @@ final class LoadTestCommand implements Callable<Integer> {
         }
         long out = counter.count() - c0;
         long lagNow = lag.sample(appId);
-        boolean ok = elapsed <= confirmSeconds * 1.05 && out >= 0.99 * sent && lagNow >= 0 && lagNow < rate / 4
+        boolean ok = elapsed <= seconds * 1.05 && out >= 0.99 * sent && lagNow >= 0 && lagNow < rate / 4
                 && maxSecondHalf[0] < rate;
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("topology", kind);
-        p.put("confirm", true);
+        if (confirm) {
+            p.put("confirm", true);
+            p.put("seconds", seconds);
+        }
         p.put("rate", rate);
-        p.put("seconds", confirmSeconds);
         p.put("sent", sent);
         p.put("out_within_1s", out);
-        p.put("max_lag_second_half", maxSecondHalf[0]);
-        p.put("out_rate_second_half", outRate);
+        if (confirm) {
+            p.put("max_lag_second_half", maxSecondHalf[0]);
+            p.put("out_rate_second_half", outRate);
+        }
         p.put("lag_end", lagNow);
         p.put("sustainable", ok);
-        System.err.printf("%-8s %8.0f events/s for %.0f s: max lag in the second half %d, lag at the end %d: %s%n",
-                kind, rate, confirmSeconds, maxSecondHalf[0], lagNow, ok ? "held" : "did not hold");
+        System.err.printf("%-8s %8.0f events/s for %.0f s: %d sent, %d out within 1 s, lag at the end %d%s: %s%n",
+                kind, rate, seconds, sent, out, lagNow,
+                confirm ? ", max lag in the second half " + maxSecondHalf[0] : "",
+                ok ? "sustained" : "falling behind");
         return p;
     }
 
