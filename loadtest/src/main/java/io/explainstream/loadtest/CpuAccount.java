@@ -126,8 +126,9 @@ final class CpuAccount {
 
     /**
      * The grouping the load test reports: the app under test (threads named after its application id), the load
-     * generator, the latency reader and the output counter (named after their client ids), each producer's network thread apart from its
-     * owner ({@code <owner>_producer_io}), and every other Java thread (with --embedded, mostly the broker).
+     * generator, the latency reader and the output counter (named after their client ids), each producer's network
+     * thread apart from its owner ({@code <owner>_producer_io}), and every other Java thread (with --embedded, mostly
+     * the broker).
      */
     static Function<String, String> loadTestGroups(String applicationId) {
         return name -> {

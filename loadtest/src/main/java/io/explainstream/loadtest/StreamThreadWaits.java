@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Where a stream thread's wall time goes while it waits on Kafka, from the cumulative time metrics of Kafka Streams
- * and its clients: the total it spent blocked ({@code blocked-time-ns-total}, KIP-761) and its parts (waiting in
- * poll for records, the producer's flush, the transaction calls, waiting for producer buffer space). Summed over all
+ * and its clients: the total Kafka Streams counts as blocked ({@code blocked-time-ns-total}, KIP-761: the consumer's
+ * time waiting for and doing network I/O, its commits, and the producer's blocking calls) and some of its parts
+ * (waiting in poll, the producer's flush, the transaction calls, waiting for producer buffer space). Summed over all
  * threads and clients of one {@link KafkaStreams}; with one stream thread, shares of its wall time.
  */
 final class StreamThreadWaits {
