@@ -111,9 +111,9 @@ final class LoadTestCommand implements Callable<Integer> {
     double probeSeconds;
     @Option(names = "--confirm-seconds", defaultValue = "90", description = "--max: how long the rate the short "
             + "probes found must then hold, its lag under one second of input throughout the second half (short "
-            + "probes from a drained start overstate what holds for longer: BENCHMARKS.md); if it does not, the lower of 90 %% of it and 95 %% of the output rate it reached in its "
-            + "second half, up to " + CONFIRM_ATTEMPTS + " times. 0 skips it. "
-            + "Default ${DEFAULT-VALUE}.")
+            + "probes from a drained start overstate what holds for longer: BENCHMARKS.md); if it does not, the "
+            + "lower of 90 %% of it and 95 %% of the output rate it reached in its second half, up to "
+            + CONFIRM_ATTEMPTS + " times. 0 skips it. Default ${DEFAULT-VALUE}.")
     double confirmSeconds;
     @Option(names = "--generator-linger-ms", defaultValue = "1", description = "linger.ms of the load generator's "
             + "producer (Kafka's default is 5). Latency is measured from each event's intended send time, so this "

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A small {@code loadtest --embedded --max} (the real broker and registry, 2 s probes, 6 s confirmations): for each
  * topology the short probes find a rate, the confirmation holds it or steps down (to the lower of 90 % of it and
- * 95 % of the output rate it reached), and the reported maximum is the rate a confirmation held. Not a speed test: the figures in BENCHMARKS.md come from the full command.
+ * 95 % of the output rate it reached), and the reported maximum is the rate a confirmation held. Not a speed test:
+ * the figures in BENCHMARKS.md come from the full command.
  */
 class MaxRateIT {
     @TempDir
