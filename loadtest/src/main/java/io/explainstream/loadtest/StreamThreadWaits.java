@@ -16,7 +16,7 @@ import java.util.Map;
  * threads and clients of one {@link KafkaStreams}; with one stream thread, shares of its wall time.
  */
 final class StreamThreadWaits {
-    static final String BLOCKED = "blocked";
+    private static final String BLOCKED = "blocked";
     private static final List<String> PARTS = List.of("blocked-time-ns-total", "io-wait-time-ns-total",
             "flush-time-ns-total", "txn-commit-time-ns-total", "txn-send-offsets-time-ns-total",
             "txn-begin-time-ns-total", "bufferpool-wait-time-ns-total", "commit-sync-time-ns-total");
