@@ -46,6 +46,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         this.readerSchema = data.getSchema(type);
     }
 
+    /** The bounds every record is checked against before it is decoded. */
+    public DecodeLimits limits() {
+        return limits;
+    }
+
     /** The reader schema (the current contract). */
     public Schema schema() {
         return readerSchema;

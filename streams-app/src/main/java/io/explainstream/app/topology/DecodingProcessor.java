@@ -10,7 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Decodes a raw record's value as {@code T}: a record without a value, or whose value does not decode, goes to the
- * DLQ sink with its reason; every other one is handed to {@link #decoded}.
+ * DLQ sink with its reason; every other one is handed to {@link #handledRaw} and, unless that handled it, decoded
+ * and handed to {@link #decoded}.
  */
 abstract class DecodingProcessor<T> implements Processor<byte[], byte[], byte[], Object> {
     private final Deserializer<T> deserializer;
@@ -33,6 +34,9 @@ abstract class DecodingProcessor<T> implements Processor<byte[], byte[], byte[],
             dlq.send(context, record, new Violation(InvalidReason.NULL_VALUE, "record has no value"));
             return;
         }
+        if (handledRaw(record)) {
+            return;
+        }
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
         T value;
         try {
@@ -42,6 +46,15 @@ abstract class DecodingProcessor<T> implements Processor<byte[], byte[], byte[],
             return;
         }
         decoded(record, value);
+    }
+
+    /**
+     * Whether this processor has handled {@code record}, a record with a value, from its bytes alone; when false
+     * (the default) it is decoded and handed to {@link #decoded}. An implementation that returns false must not have
+     * forwarded anything.
+     */
+    boolean handledRaw(Record<byte[], byte[]> record) {
+        return false;
     }
 
     /** A record whose value decoded as {@code value}. */

@@ -13,6 +13,7 @@ final class ExplainMetrics {
     static final String END_TO_END = "explainstream.end.to.end.latency";
     static final String POSTERIOR = "explainstream.posterior";
     static final String GROUP_EVENTS = "explainstream.group.events";
+    static final String EVENTS_READ = "explainstream.events.read";
 
     private static final double[] POSTERIOR_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0};
 
@@ -36,6 +37,17 @@ final class ExplainMetrics {
     static DistributionSummary posterior() {
         return DistributionSummary.builder(POSTERIOR).description("Top posterior p(k|x) of each assigned event")
                 .serviceLevelObjectives(POSTERIOR_BUCKETS).register(Metrics.globalRegistry);
+    }
+
+    /**
+     * Events the GIME stage read: {@code raw}, straight from the bytes of a record written with the current schema,
+     * or {@code decoded} by the Avro deserializer (another writer schema, or an event that is routed to L2E or fails
+     * a check).
+     */
+    static Counter eventsRead(String path) {
+        return Counter.builder(EVENTS_READ).tag("path", path)
+                .description("Events the GIME stage read from their bytes (raw) or decoded with Avro (decoded)")
+                .register(Metrics.globalRegistry);
     }
 
     /** Events assigned to each group. */

@@ -38,11 +38,7 @@ final class FeatureArrays {
                         "dense vector has " + n + " values, the model expects " + dimension);
             }
             copy(list, dense, n);
-            Violation v = VectorCheck.dense(dense, n, dimension);
-            if (v != null) {
-                return v;
-            }
-            model.assignDense(dense, ws);
+            return assignDense(dense, n, model, ws);
         } else if (features instanceof SparseFeatures s) {
             int nnz = s.getIndices().size();
             int nValues = s.getValues().size();
@@ -59,14 +55,50 @@ final class FeatureArrays {
                 indices[i] = s.getIndices().get(i);
             }
             copy(s.getValues(), values, nValues);
-            Violation v = VectorCheck.sparse(s.getSize(), indices, nnz, values, nValues, dimension);
-            if (v != null) {
-                return v;
-            }
-            model.assignSparse(indices, values, nnz, ws);
-        } else {
-            return new Violation(InvalidReason.INCOMPATIBLE_SCHEMA, "features are neither dense nor sparse");
+            return assignSparse(s.getSize(), indices, nnz, values, nValues, model, ws);
         }
+        return new Violation(InvalidReason.INCOMPATIBLE_SCHEMA, "features are neither dense nor sparse");
+    }
+
+    /**
+     * Validates and assigns the vector {@code raw} has read (its size checked by {@link RawPredictionEvent} against
+     * this dimension); as {@link #assign(PredictionEvent, GimeModel, Workspace)}.
+     */
+    Violation assign(RawPredictionEvent raw, GimeModel model, Workspace ws) {
+        if (!raw.sparse) {
+            if (raw.valueCount != dimension) {
+                return new Violation(InvalidReason.DIMENSION_MISMATCH,
+                        "dense vector has " + raw.valueCount + " values, the model expects " + dimension);
+            }
+            return assignDense(raw.values, raw.valueCount, model, ws);
+        }
+        if (raw.size != dimension) {
+            return new Violation(InvalidReason.DIMENSION_MISMATCH,
+                    "sparse vector has size " + raw.size + ", the model expects " + dimension);
+        }
+        return assignSparse(raw.size, raw.indices, raw.indexCount, raw.values, raw.valueCount, model, ws);
+    }
+
+    private Violation assignDense(float[] x, int n, GimeModel model, Workspace ws) {
+        Violation v = VectorCheck.dense(x, n, dimension);
+        if (v != null) {
+            return v;
+        }
+        model.assignDense(x, ws);
+        return nonZero(ws);
+    }
+
+    private Violation assignSparse(int size, int[] idx, int nnz, float[] x, int nValues, GimeModel model,
+                                   Workspace ws) {
+        Violation v = VectorCheck.sparse(size, idx, nnz, x, nValues, dimension);
+        if (v != null) {
+            return v;
+        }
+        model.assignSparse(idx, x, nnz, ws);
+        return nonZero(ws);
+    }
+
+    private static Violation nonZero(Workspace ws) {
         if (ws.norm() == 0 || !Double.isFinite(ws.norm())) {
             return new Violation(InvalidReason.ZERO_VECTOR,
                     "the feature vector is zero after the bundle's scaler; its direction (and group) is undefined");

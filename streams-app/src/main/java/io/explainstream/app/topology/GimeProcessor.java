@@ -21,6 +21,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,8 +34,10 @@ import java.util.List;
  * of this topology as they came (it assigns them again with the same bundle), or to the l2e-requests topic as an
  * {@link ExplanationRequest} carrying the group explanation as a fallback; with no L2E stage, to the output. With a
  * {@link FidelityObserver}, every assigned event is observed for the online fidelity windows. Decoding, assignment
- * and observation share one node, so an event is forwarded once. The event counters reach Micrometer once a second
- * (and on close), not per event.
+ * and observation share one node, so an event is forwarded once. An event written with the current schema that the
+ * group explains well is read straight from its record's bytes ({@link RawPredictionEvent}) and never built as a
+ * {@link PredictionEvent}; every other record is decoded, with the same outcome. The event counters reach Micrometer
+ * once a second (and on close), not per event.
  */
 final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     /** How often the event counters reach Micrometer (they are counted in fields in between). */
@@ -57,6 +60,10 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private long[] groupCounts;
     private long explainedCount;
     private long routedCount;
+    private Counter readRaw;
+    private Counter readDecoded;
+    private long rawCount;
+    private long decodedCount;
     private DistributionSummary posteriors;
     private Timer endToEnd;
     private final Outputs.GroupAttributions groupAttributions = new Outputs.GroupAttributions();
@@ -64,6 +71,8 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private int schemaId = -1;
     private final AvroDeserializer<PredictionEvent> events;
     private final PredictionEventLayout layout = new PredictionEventLayout();
+    private RawPredictionEvent rawEvent;
+    private byte[] modelIdUtf8;
 
     GimeProcessor(AvroDeserializer<PredictionEvent> deserializer, ModelHolder models, int maxFeatures,
                   OutputEncoding encoding, String outputSink, String uncertainTarget, FidelityObserver fidelity,
@@ -84,6 +93,8 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         super.init(context);
         this.groupExplained = Metrics.counter("explainstream.events.explained", "source", "GROUP");
         this.routed = Metrics.counter("explainstream.events.routed.l2e");
+        this.readRaw = ExplainMetrics.eventsRead("raw");
+        this.readDecoded = ExplainMetrics.eventsRead("decoded");
         this.posteriors = ExplainMetrics.posterior();
         this.endToEnd = ExplainMetrics.endToEnd("GROUP");
         use(models.current());
@@ -113,6 +124,14 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
             routed.increment(routedCount);
             routedCount = 0;
         }
+        if (rawCount > 0) {
+            readRaw.increment(rawCount);
+            rawCount = 0;
+        }
+        if (decodedCount > 0) {
+            readDecoded.increment(decodedCount);
+            decodedCount = 0;
+        }
     }
 
     private void use(ModelHolder.Serving s) {
@@ -123,6 +142,10 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         GimeModel model = s.model();
         this.ws = model.newWorkspace();
         this.arrays = new FeatureArrays(model.dimension());
+        this.rawEvent = new RawPredictionEvent(model.dimension());
+        String modelId = s.bundle().model().modelId();
+        byte[] utf8 = modelId.getBytes(StandardCharsets.UTF_8);
+        this.modelIdUtf8 = new String(utf8, StandardCharsets.UTF_8).equals(modelId) ? utf8 : null;
         this.encoder = new ExplainedEncoder(model, s.bundle().model().version());
         this.groupEvents = ExplainMetrics.groupCounters(s.bundle().model().groupCount());
         this.groupCounts = new long[groupEvents.length];
@@ -130,9 +153,46 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         this.agreementThreshold = classes == null || classes.isEmpty() ? Double.NaN : 1.0 / classes.size();
     }
 
+    /**
+     * An event the group explains well, read straight from its bytes and explained here; anything else (an event to
+     * route, one that fails a check, a record the raw reader does not accept) is left to {@link #decoded}.
+     */
+    @Override
+    boolean handledRaw(Record<byte[], byte[]> record) {
+        ModelHolder.Serving s = models.current();
+        if (s != serving) {
+            use(s);
+        }
+        byte[] raw = record.value();
+        RawPredictionEvent e = rawEvent;
+        if (modelIdUtf8 == null || schemaId() < 0 || !e.read(events, raw) || e.eventIdLength == 0
+                || !e.modelIdIs(modelIdUtf8, raw) || !Double.isFinite(e.score)) {
+            return false;
+        }
+        long start = System.nanoTime();
+        GimeModel model = s.model();
+        if (arrays.assign(e, model, ws) != null) {
+            return false;
+        }
+        double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.score));
+        Route route = s.router().route(ws.posterior(), residual);
+        if (route != Route.NONE && uncertainTarget != null) {
+            return false;
+        }
+        long gimeNanos = System.nanoTime() - start;
+        observe(record, s, model, e.score, residual, route);
+        rawCount++;
+        explainedCount++;
+        context.forward(record.withValue(encoder.group(schemaId, null, raw, e.layout, ws, residual, route,
+                maxFeatures, System.currentTimeMillis(), gimeNanos)), outputSink);
+        ExplainMetrics.recordEndToEnd(endToEnd, e.eventTime);
+        return true;
+    }
+
     @Override
     void decoded(Record<byte[], byte[]> record, PredictionEvent event) {
         long start = System.nanoTime();
+        decodedCount++;
         ModelHolder.Serving s = models.current();
         if (s != serving) {
             use(s);
@@ -153,13 +213,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         double residual = Math.abs(ws.surrogateZ() - fz);
         Route route = s.router().route(ws.posterior(), residual);
         long gimeNanos = System.nanoTime() - start;
-        int group = ws.group();
-        groupCounts[group]++;
-        posteriors.record(ws.posterior());
-        if (fidelity != null) {
-            fidelity.observe(record.timestamp(), group, residual, ws.posterior(),
-                    ws.posterior() >= s.router().minPosterior(), route != Route.NONE, agreement(model, f));
-        }
+        observe(record, s, model, f, residual, route);
         if (route == Route.NONE || uncertainTarget == null) {
             explainedCount++;
             context.forward(record.withValue(groupExplained(s, event, record.value(), residual, route, gimeNanos)),
@@ -175,13 +229,28 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         context.forward(record.withValue(uncertain), uncertainTarget);
     }
 
-    /** The output record of the event assigned in {@code ws}: encoded here, or an object when no schema id is known. */
-    private Object groupExplained(ModelHolder.Serving s, PredictionEvent event, byte[] raw, double residual,
-                                  Route route, long gimeNanos) {
+    private void observe(Record<byte[], byte[]> record, ModelHolder.Serving s, GimeModel model, double f,
+                         double residual, Route route) {
+        int group = ws.group();
+        groupCounts[group]++;
+        posteriors.record(ws.posterior());
+        if (fidelity != null) {
+            fidelity.observe(record.timestamp(), group, residual, ws.posterior(),
+                    ws.posterior() >= s.router().minPosterior(), route != Route.NONE, agreement(model, f));
+        }
+    }
+
+    private int schemaId() {
         if (schemaId < 0) {
             schemaId = encoding.schemaIdOrNone();
         }
-        if (schemaId < 0) {
+        return schemaId;
+    }
+
+    /** The output record of the event assigned in {@code ws}: encoded here, or an object when no schema id is known. */
+    private Object groupExplained(ModelHolder.Serving s, PredictionEvent event, byte[] raw, double residual,
+                                  Route route, long gimeNanos) {
+        if (schemaId() < 0) {
             return draft(s, event, residual, route, gimeNanos);
         }
         return encoder.group(schemaId, event, raw, layout.of(events, raw), ws, residual, route, maxFeatures,

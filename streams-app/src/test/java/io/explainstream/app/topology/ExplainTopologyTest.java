@@ -100,6 +100,47 @@ class ExplainTopologyTest {
     }
 
     @Test
+    void shouldExplainAnEventReadFromItsBytesAsOneDecoded() {
+        LoadedBundle text = TestBundles.write(TestBundles.text(), dir.resolve("text"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try (Harness tabular = new Harness(tabular()); Harness sparse = new Harness(text)) {
+            double raw = read(meters, "raw");
+            double decoded = read(meters, "decoded");
+            assertExplainedAlike(tabular, Events.dense("e1", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            assertExplainedAlike(sparse, Events.sparse("s1", "text-model", 6, new int[]{0, 2, 5},
+                    new float[]{1, 2, 1}, 0.8));
+            tabular.driver.advanceWallClockTime(GimeProcessor.COUNTS_FLUSH);
+            sparse.driver.advanceWallClockTime(GimeProcessor.COUNTS_FLUSH);
+            assertEquals(raw + 2, read(meters, "raw"), 0.0);
+            assertEquals(decoded + 2, read(meters, "decoded"), 0.0);
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+    }
+
+    private static double read(SimpleMeterRegistry meters, String path) {
+        var c = meters.find(ExplainMetrics.EVENTS_READ).tag("path", path).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** The first record of a schema is decoded (the raw reader learns the schema from it); the next is read raw. */
+    private static void assertExplainedAlike(Harness h, PredictionEvent event) {
+        h.send("decoded", event);
+        h.send("raw", event);
+        ExplainedEvent decoded = h.output.readValue();
+        ExplainedEvent raw = h.output.readValue();
+        assertEquals(ExplanationSource.GROUP, raw.getExplanation().getSource());
+        decoded.getTimings().setExplainedAt(0L);
+        decoded.getTimings().setGimeNanos(0L);
+        raw.getTimings().setExplainedAt(0L);
+        raw.getTimings().setGimeNanos(0L);
+        assertEquals(decoded, raw);
+        assertTrue(h.output.isEmpty());
+        assertTrue(h.dlq.isEmpty());
+    }
+
+    @Test
     void shouldGiveSparseAndDenseForOfOneVectorTheSameExplanation() {
         LoadedBundle text = TestBundles.write(TestBundles.text(), dir.resolve("text"));
         try (Harness h = new Harness(text)) {
