@@ -22,8 +22,10 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.explainstream.app.ops.BundleSwapper;
 import io.explainstream.app.ops.BundleWatcher;
+import io.explainstream.app.ops.TickingClock;
 import io.explainstream.app.ops.ModelsTopicListener;
 import io.explainstream.app.topology.ModelHolder;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,6 +54,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExplainstreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExplainstreamApp.class);
+    /** How often the meter registry's wall time is refreshed (its histograms' and maxima's windows last minutes). */
+    static final Duration METER_CLOCK_TICK = Duration.ofMillis(10);
 
     private final AppConfig config;
     private final LoadedBundle bundle;
@@ -62,7 +66,9 @@ public final class ExplainstreamApp implements AutoCloseable {
     private BundleWatcher watcher;
     private ModelsTopicListener modelsListener;
     private final KafkaStreams streams;
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final TickingClock meterClock = new TickingClock(METER_CLOCK_TICK);
+    private final PrometheusMeterRegistry meters =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), meterClock);
     private KafkaStreamsMetrics streamsMetrics;
     private OpsServer ops;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -286,6 +292,7 @@ public final class ExplainstreamApp implements AutoCloseable {
         }
         Metrics.removeRegistry(meters);
         meters.close();
+        meterClock.close();
         swapper.close();
         try {
             registry.close();

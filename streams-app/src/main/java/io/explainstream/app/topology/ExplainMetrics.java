@@ -29,8 +29,11 @@ final class ExplainMetrics {
     }
 
     static void recordEndToEnd(Timer t, long eventTimeMillis) {
-        long ms = System.currentTimeMillis() - eventTimeMillis;
-        t.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+        recordEndToEnd(t, eventTimeMillis, System.currentTimeMillis());
+    }
+
+    static void recordEndToEnd(Timer t, long eventTimeMillis, long nowMillis) {
+        t.record(Math.max(0, nowMillis - eventTimeMillis), TimeUnit.MILLISECONDS);
     }
 
     /** The top posterior p(k|x) of every assigned event. */

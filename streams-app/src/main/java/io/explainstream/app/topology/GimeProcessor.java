@@ -183,9 +183,10 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         observe(record, s, model, e.score, residual, route);
         rawCount++;
         explainedCount++;
+        long now = System.currentTimeMillis();
         context.forward(record.withValue(encoder.group(schemaId, null, raw, e.layout, ws, residual, route,
-                maxFeatures, System.currentTimeMillis(), gimeNanos)), outputSink);
-        ExplainMetrics.recordEndToEnd(endToEnd, e.eventTime);
+                maxFeatures, now, gimeNanos)), outputSink);
+        ExplainMetrics.recordEndToEnd(endToEnd, e.eventTime, now);
         return true;
     }
 

@@ -316,10 +316,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             schemaId = encoding.schemaIdOrNone();
         }
         long explainedAt = System.currentTimeMillis();
+        int fellBack = 0;
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
             if (refused[i] != null) {
-                fallbacks.increment();
+                fellBack++;
                 out.add(groupExplained(p, refused[i]));
                 continue;
             }
@@ -343,8 +344,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 d.setTimings(new Timings(explainedAt, d.getTimings().getGimeNanos(), result.inferNanos(), n));
                 out.add(d);
             }
-            l2eExplained.increment();
         }
+        if (fellBack > 0) {
+            fallbacks.increment(fellBack);
+        }
+        l2eExplained.increment(n - fellBack);
         return out;
     }
 
