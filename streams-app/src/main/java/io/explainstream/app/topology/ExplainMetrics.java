@@ -44,8 +44,8 @@ final class ExplainMetrics {
 
     /**
      * Events the GIME stage read: {@code raw}, straight from the bytes of a record written with the current schema,
-     * or {@code decoded} by the Avro deserializer (another writer schema, or an event that is routed to L2E or fails
-     * a check).
+     * or {@code decoded} by the Avro deserializer (another writer schema, an event that fails a check, or one sent to
+     * the l2e-requests topic).
      */
     static Counter eventsRead(String path) {
         return Counter.builder(EVENTS_READ).tag("path", path)

@@ -34,9 +34,10 @@ import java.util.List;
  * of this topology as they came (it assigns them again with the same bundle), or to the l2e-requests topic as an
  * {@link ExplanationRequest} carrying the group explanation as a fallback; with no L2E stage, to the output. With a
  * {@link FidelityObserver}, every assigned event is observed for the online fidelity windows. Decoding, assignment
- * and observation share one node, so an event is forwarded once. An event written with the current schema that the
- * group explains well is read straight from its record's bytes ({@link RawPredictionEvent}) and never built as a
- * {@link PredictionEvent}; every other record is decoded, with the same outcome. The event counters reach Micrometer
+ * and observation share one node, so an event is forwarded once. An event written with the current schema that passes
+ * the checks is read straight from its record's bytes ({@link RawPredictionEvent}) and never built as a
+ * {@link PredictionEvent}, unless it goes to the l2e-requests topic; every other record is decoded, with the same
+ * outcome. The event counters reach Micrometer
  * once a second (and on close), not per event.
  */
 final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
@@ -48,6 +49,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private final OutputEncoding encoding;
     private final String outputSink;
     private final String uncertainTarget;
+    private final boolean routesWithinTopology;
     private final FidelityObserver fidelity;
     private final Dlq gimeDlq;
     private ModelHolder.Serving serving;
@@ -86,6 +88,7 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         this.uncertainTarget = uncertainTarget;
         this.fidelity = fidelity;
         this.gimeDlq = gimeDlq;
+        this.routesWithinTopology = ExplainTopology.L2E.equals(uncertainTarget);
     }
 
     @Override
@@ -154,8 +157,9 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     }
 
     /**
-     * An event the group explains well, read straight from its bytes and explained here; anything else (an event to
-     * route, one that fails a check, a record the raw reader does not accept) is left to {@link #decoded}.
+     * An event read straight from its bytes: explained here when its group explains it well, or handed as it came to
+     * the L2E stage of this topology; anything else (an event for the l2e-requests topic, one that fails a check, a
+     * record the raw reader does not accept) is left to {@link #decoded}.
      */
     @Override
     boolean handledRaw(Record<byte[], byte[]> record) {
@@ -176,12 +180,19 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         }
         double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.score));
         Route route = s.router().route(ws.posterior(), residual);
-        if (route != Route.NONE && uncertainTarget != null) {
+        boolean uncertain = route != Route.NONE && uncertainTarget != null;
+        if (uncertain && !routesWithinTopology) {
             return false;
         }
         long gimeNanos = System.nanoTime() - start;
         observe(record, s, model, e.score, residual, route);
         rawCount++;
+        if (uncertain) {
+            routedCount++;
+            context.forward(record.withValue(new UncertainEvent(PendingSource.PREDICTION_EVENT, raw, null, null,
+                    s.version(), gimeNanos)), uncertainTarget);
+            return true;
+        }
         explainedCount++;
         long now = System.currentTimeMillis();
         context.forward(record.withValue(encoder.group(schemaId, null, raw, e.layout, ws, residual, route,

@@ -83,6 +83,8 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private ExplainedEncoder.Assignment[] rows;
     private int schemaId = -1;
     private final PredictionEventLayout layout = new PredictionEventLayout();
+    private RawPredictionEvent raw;
+    private long[] eventTimes;
     private Counter l2eExplained;
     private Counter fallbacks;
     private Timer endToEnd;
@@ -150,6 +152,8 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 && b.target().classLabels() != null && b.target().classLabels().size() == 2;
         this.ws = model.newWorkspace();
         this.arrays = new FeatureArrays(model.dimension());
+        this.raw = new RawPredictionEvent(model.dimension());
+        this.eventTimes = new long[settings.l2e().batchSize()];
         this.x = new float[settings.l2e().batchSize()][model.dimension()];
         this.y = new float[settings.l2e().batchSize()];
         this.encoder = new ExplainedEncoder(model, s.version());
@@ -235,7 +239,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
                 continue;
             }
             context.forward(new Record<byte[], Object>(p.key(), out.get(i), p.timestamp()), outputSink);
-            ExplainMetrics.recordEndToEnd(endToEnd, p.event().getEventTime());
+            ExplainMetrics.recordEndToEnd(endToEnd, eventTimes[i]);
         }
         for (long seq : sequences) {
             buffer.delete(seq);
@@ -284,12 +288,22 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         Violation[] refused = new Violation[n];
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
-            refused[i] = arrays.assign(p.event(), model, ws);
+            double score;
+            if (p.event() == null && raw.read(events, p.payload())) {
+                refused[i] = arrays.assign(raw, model, ws);
+                score = raw.score;
+                eventTimes[i] = raw.eventTime;
+            } else {
+                PredictionEvent e = eventOf(p);
+                refused[i] = arrays.assign(e, model, ws);
+                score = e.getPrediction().getScore();
+                eventTimes[i] = e.getEventTime();
+            }
             if (refused[i] == null) {
                 for (int j = 0; j < model.dimension(); j++) {
                     x[i][j] = (float) ws.scaled(j);
                 }
-                double fz = model.target().toZ(p.event().getPrediction().getScore());
+                double fz = model.target().toZ(score);
                 y[i] = (float) fz;
                 double residual = Math.abs(ws.surrogateZ() - fz);
                 rows[i].set(model, ws, residual, serving.router().route(ws.posterior(), residual));
@@ -331,12 +345,13 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             }
             ExplainedEvent d = p.draft();
             if (d == null && schemaId >= 0) {
-                out.add(encoder.l2e(schemaId, p.event(), p.payload(), layout.of(events, p.payload()), rows[i], x[i],
+                PredictionEventLayout copied = layout.of(events, p.payload());
+                out.add(encoder.l2e(schemaId, copied == null ? eventOf(p) : null, p.payload(), copied, rows[i], x[i],
                         scores, labels, settings.maxFeatures(), explainer.version(), explainedAt, p.gimeNanos(),
                         result.inferNanos(), n));
             } else {
                 if (d == null) {
-                    d = draft(p.event(), rows[i], p.gimeNanos());
+                    d = draft(eventOf(p), rows[i], p.gimeNanos());
                 }
                 var attributions = GroupExplanations.ofScores(model, x[i], scores, labels, settings.maxFeatures());
                 d.setExplanation(new Explanation(ExplanationSource.L2E, Outputs.attributions(attributions)));
@@ -363,11 +378,24 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         if (refused != null) {
             return refused;
         }
-        arrays.assign(p.event(), model, ws);
-        double residual = Math.abs(ws.surrogateZ() - model.target().toZ(p.event().getPrediction().getScore()));
-        return Outputs.explained(p.event(), serving.bundle().model(), model, ws, residual,
+        PredictionEvent e = eventOf(p);
+        arrays.assign(e, model, ws);
+        double residual = Math.abs(ws.surrogateZ() - model.target().toZ(e.getPrediction().getScore()));
+        return Outputs.explained(e, serving.bundle().model(), model, ws, residual,
                 serving.router().route(ws.posterior(), residual), ExplanationSource.GROUP,
                 groupAttributions.of(model, ws, settings.maxFeatures()), p.gimeNanos());
+    }
+
+    /** The pending event, decoded from its payload when the GIME stage read it from its bytes. */
+    private PredictionEvent eventOf(Pending p) {
+        if (p.event() != null) {
+            return p.event();
+        }
+        try {
+            return events.deserialize(settings.topics().input(), p.payload());
+        } catch (DecodeException e) {
+            throw new IllegalStateException("an event the GIME stage read no longer decodes: " + e.getMessage(), e);
+        }
     }
 
     /** A group-explained record of an assignment, whose explanation the caller replaces. */

@@ -119,6 +119,36 @@ class ExplainTopologyTest {
         }
     }
 
+    @Test
+    void shouldExplainARoutedEventReadFromItsBytesAsOneDecoded() throws IOException {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try (Harness h = new Harness(TestBundles.tabularWithL2e(dir, false), Stage.ALL, new Router(0.99, 100),
+                Harness.l2e(1))) {
+            double raw = read(meters, "raw");
+            double decoded = read(meters, "decoded");
+            h.send("decoded", Events.dense("e", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            h.send("raw", Events.dense("e", MODEL_ID, CERTAIN, CERTAIN_SCORE));
+            ExplainedEvent fromDecoded = h.output.readValue();
+            ExplainedEvent fromRaw = h.output.readValue();
+            assertEquals(RoutingReason.LOW_POSTERIOR, fromRaw.getRouting());
+            assertL2eExplanation(fromRaw);
+            for (ExplainedEvent e : List.of(fromDecoded, fromRaw)) {
+                e.getTimings().setExplainedAt(0L);
+                e.getTimings().setGimeNanos(0L);
+                e.getTimings().setL2eNanos(0L);
+            }
+            assertEquals(fromDecoded, fromRaw);
+            h.driver.advanceWallClockTime(GimeProcessor.COUNTS_FLUSH);
+            assertEquals(raw + 1, read(meters, "raw"), 0.0);
+            assertEquals(decoded + 1, read(meters, "decoded"), 0.0);
+            assertTrue(h.output.isEmpty());
+            assertTrue(h.dlq.isEmpty());
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+    }
+
     private static double read(SimpleMeterRegistry meters, String path) {
         var c = meters.find(ExplainMetrics.EVENTS_READ).tag("path", path).counter();
         return c == null ? 0 : c.count();
