@@ -101,7 +101,8 @@ final class LoadTestCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--backlog", defaultValue = "1500000", description = "Events each --compare-identity run drains; "
             + "each is timed from 10 %% to 90 %% of them (with fewer, a drain lasts a few commit intervals and the "
-            + "figures scatter). Default ${DEFAULT-VALUE}.")
+            + "figures scatter; a drain whose output passes both marks in one commit is refused). "
+            + "Default ${DEFAULT-VALUE}.")
     long backlog;
     @Option(names = "--max", description = "Find the highest sustainable rate (output keeps up, lag does not grow) "
             + "of the explaining and the identity topology: doubling from --rate, then bisecting.")
@@ -223,6 +224,9 @@ final class LoadTestCommand implements Callable<Integer> {
                 Files.writeString(json, text);
             }
             return 0;
+        } catch (DrainException e) {
+            System.err.println("explainstream loadtest: " + e.getMessage());
+            return 1;
         } finally {
             if (registry != null) {
                 registry.close();
@@ -494,6 +498,12 @@ final class LoadTestCommand implements Callable<Integer> {
                         waits = StreamThreadWaits.read(streams);
                     }
                     if (c >= high) {
+                        if (c == cLow) {
+                            throw new DrainException("the " + kind + " topology's output passed 10 % and 90 % "
+                                    + "of the " + backlog + "-event backlog between two reads of its offsets (one "
+                                    + "commit or transaction held most of it), so its drain cannot be timed: "
+                                    + "raise --backlog");
+                        }
                         long now = System.nanoTime();
                         Map<String, Double> cores = cpu.cores();
                         Map<String, Double> waited = StreamThreadWaits.shares(waits, StreamThreadWaits.read(streams),
@@ -503,7 +513,7 @@ final class LoadTestCommand implements Callable<Integer> {
                     }
                     Thread.sleep(2);
                 }
-                throw new IllegalStateException("the " + kind + " topology did not drain " + high + " of "
+                throw new DrainException("the " + kind + " topology did not drain " + high + " of "
                         + backlog + " events in time (" + counter.count() + " came out)");
             }
         }
