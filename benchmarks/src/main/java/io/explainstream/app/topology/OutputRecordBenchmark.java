@@ -10,6 +10,7 @@ import io.explainstream.schema.ExplainedEvent;
 import io.explainstream.schema.ExplanationSource;
 import io.explainstream.schema.Prediction;
 import io.explainstream.schema.PredictionEvent;
+import io.explainstream.serde.AvroDeserializer;
 import io.explainstream.serde.AvroSerializer;
 import io.explainstream.serde.ConfluentSchemaRegistry;
 import io.explainstream.serde.ExplainstreamSerdes;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * from an assigned workspace to the bytes the sink sends: {@code objects} builds the {@link ExplainedEvent} and
  * serializes it (the stage before 2026-12-01's fourth session), {@code encoded} writes it with
  * {@link ExplainedEncoder} from the decoded event, {@code copied} also copies the event's fields from its input
- * record. All three give the same bytes. One operation is one event; events cycle through 1024 pre-assigned ones.
+ * record (found by reading it with {@link RawPredictionEvent}). All three give the same bytes. One operation is one event; events cycle through 1024 pre-assigned ones.
  * In package {@code io.explainstream.app.topology} to reach the stage's package-private classes.
  */
 @State(Scope.Thread)
@@ -54,7 +55,8 @@ public class OutputRecordBenchmark {
     private AvroSerializer<ExplainedEvent> serializer;
     private ExplainedEncoder encoder;
     private final Outputs.GroupAttributions attributions = new Outputs.GroupAttributions();
-    private final PredictionEventLayout layout = new PredictionEventLayout();
+    private final RawPredictionEvent reader = new RawPredictionEvent(11);
+    private AvroDeserializer<PredictionEvent> deserializer;
     private int schemaId;
     private int next;
 
@@ -84,6 +86,7 @@ public class OutputRecordBenchmark {
                     Map.of("loadtest.intended-us", Long.toString(1_764_000_000_000_000L + i)));
             raw[i] = serdes.predictionEvent().serializer().serialize("predictions", e);
             events[i] = serdes.predictionEvent().deserializer().deserialize("predictions", raw[i]);
+            deserializer = serdes.predictionEvent().deserializer();
         }
     }
 
@@ -106,8 +109,8 @@ public class OutputRecordBenchmark {
     @Benchmark
     public byte[] copied() {
         int i = next++ & 1023;
-        layout.parse(raw[i]);
-        return encoder.group(schemaId, events[i], raw[i], layout, assigned[i], 0.25, Route.NONE, 10,
+        reader.read(deserializer, raw[i]);
+        return encoder.group(schemaId, events[i], raw[i], reader.layout, assigned[i], 0.25, Route.NONE, 10,
                 System.currentTimeMillis(), 1000L);
     }
 }

@@ -72,7 +72,6 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
     private ExplainedEncoder encoder;
     private int schemaId = -1;
     private final AvroDeserializer<PredictionEvent> events;
-    private final PredictionEventLayout layout = new PredictionEventLayout();
     private RawPredictionEvent rawEvent;
     private byte[] modelIdUtf8;
 
@@ -114,27 +113,20 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
 
     private void flushCounts() {
         for (int k = 0; k < groupCounts.length; k++) {
-            if (groupCounts[k] > 0) {
-                groupEvents[k].increment(groupCounts[k]);
-                groupCounts[k] = 0;
-            }
+            groupCounts[k] = flush(groupEvents[k], groupCounts[k]);
         }
-        if (explainedCount > 0) {
-            groupExplained.increment(explainedCount);
-            explainedCount = 0;
+        explainedCount = flush(groupExplained, explainedCount);
+        routedCount = flush(routed, routedCount);
+        rawCount = flush(readRaw, rawCount);
+        decodedCount = flush(readDecoded, decodedCount);
+    }
+
+    /** Adds {@code count} to {@code counter}; returns the count left to add, 0. */
+    private static long flush(Counter counter, long count) {
+        if (count > 0) {
+            counter.increment(count);
         }
-        if (routedCount > 0) {
-            routed.increment(routedCount);
-            routedCount = 0;
-        }
-        if (rawCount > 0) {
-            readRaw.increment(rawCount);
-            rawCount = 0;
-        }
-        if (decodedCount > 0) {
-            readDecoded.increment(decodedCount);
-            decodedCount = 0;
-        }
+        return 0;
     }
 
     private void use(ModelHolder.Serving s) {
@@ -265,7 +257,8 @@ final class GimeProcessor extends DecodingProcessor<PredictionEvent> {
         if (schemaId() < 0) {
             return draft(s, event, residual, route, gimeNanos);
         }
-        return encoder.group(schemaId, event, raw, layout.of(events, raw), ws, residual, route, maxFeatures,
+        PredictionEventLayout copied = rawEvent.read(events, raw) ? rawEvent.layout : null;
+        return encoder.group(schemaId, event, raw, copied, ws, residual, route, maxFeatures,
                 System.currentTimeMillis(), gimeNanos);
     }
 

@@ -82,9 +82,10 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
     private ExplainedEncoder encoder;
     private ExplainedEncoder.Assignment[] rows;
     private int schemaId = -1;
-    private final PredictionEventLayout layout = new PredictionEventLayout();
     private RawPredictionEvent raw;
     private long[] eventTimes;
+    private PredictionEventLayout[] layouts;
+    private boolean[] read;
     private Counter l2eExplained;
     private Counter fallbacks;
     private Timer endToEnd;
@@ -154,6 +155,11 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         this.arrays = new FeatureArrays(model.dimension());
         this.raw = new RawPredictionEvent(model.dimension());
         this.eventTimes = new long[settings.l2e().batchSize()];
+        this.layouts = new PredictionEventLayout[settings.l2e().batchSize()];
+        for (int i = 0; i < layouts.length; i++) {
+            layouts[i] = new PredictionEventLayout();
+        }
+        this.read = new boolean[settings.l2e().batchSize()];
         this.x = new float[settings.l2e().batchSize()][model.dimension()];
         this.y = new float[settings.l2e().batchSize()];
         this.encoder = new ExplainedEncoder(model, s.version());
@@ -289,7 +295,9 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
             double score;
-            if (p.event() == null && raw.read(events, p.payload())) {
+            read[i] = p.draft() == null && raw.read(events, p.payload());
+            if (read[i]) {
+                layouts[i].set(raw.layout);
                 refused[i] = arrays.assign(raw, model, ws);
                 score = raw.score;
                 eventTimes[i] = raw.eventTime;
@@ -345,7 +353,7 @@ final class L2eBatchProcessor implements Processor<byte[], UncertainEvent, byte[
             }
             ExplainedEvent d = p.draft();
             if (d == null && schemaId >= 0) {
-                PredictionEventLayout copied = layout.of(events, p.payload());
+                PredictionEventLayout copied = read[i] ? layouts[i] : null;
                 out.add(encoder.l2e(schemaId, copied == null ? eventOf(p) : null, p.payload(), copied, rows[i], x[i],
                         scores, labels, settings.maxFeatures(), explainer.version(), explainedAt, p.gimeNanos(),
                         result.inferNanos(), n));

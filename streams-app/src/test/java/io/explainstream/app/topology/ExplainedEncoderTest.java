@@ -133,7 +133,7 @@ class ExplainedEncoderTest {
         GimeModel model = GimeModel.of(bundle);
         ExplainedEncoder encoder = new ExplainedEncoder(model, bundle.version());
         Workspace ws = model.newWorkspace();
-        PredictionEventLayout layout = new PredictionEventLayout();
+        RawPredictionEvent reader = new RawPredictionEvent(4);
         int copied = 0;
         for (int i = 0; i < 200; i++) {
             float[] x = {(float) random.nextGaussian(), 1, (float) random.nextGaussian(), 3};
@@ -146,8 +146,9 @@ class ExplainedEncoderTest {
             byte[] raw = serdes.predictionEvent().serializer().serialize("predictions", e);
             PredictionEvent decoded = serdes.predictionEvent().deserializer().deserialize("predictions", raw);
             assertTrue(serdes.predictionEvent().deserializer().writtenWithReaderSchema(raw));
-            assertTrue(layout.parse(raw), "event " + i);
-            byte[] fromRecord = encoder.group(serializer.schemaId(TOPIC), decoded, raw, layout, ws, 0.5, Route.NONE,
+            assertTrue(reader.read(serdes.predictionEvent().deserializer(), raw), "event " + i);
+            byte[] fromRecord = encoder.group(serializer.schemaId(TOPIC), null, raw, reader.layout, ws, 0.5,
+                    Route.NONE,
                     3, 42L, 7L);
             byte[] fromEvent = encoder.group(serializer.schemaId(TOPIC), decoded, null, null, ws, 0.5, Route.NONE,
                     3, 42L, 7L);

@@ -44,19 +44,47 @@ class RawPredictionEventTest {
     private final Random random = new Random(11);
 
     @Test
-    void shouldReadWhatTheDeserializerReadsFromEventsWrittenWithTheCurrentSchema() {
+    void shouldReadWhatTheDeserializerReadsFromEventsWrittenWithTheCurrentSchema() throws IOException {
         RawPredictionEvent reader = new RawPredictionEvent(DIMENSION);
-        PredictionEventLayout layout = new PredictionEventLayout();
         for (int i = 0; i < 500; i++) {
-            byte[] raw = serdes.predictionEvent().serializer().serialize(TOPIC, event(i));
+            PredictionEvent e = event(i);
+            byte[] raw = serdes.predictionEvent().serializer().serialize(TOPIC, e);
             PredictionEvent decoded = events.deserialize(TOPIC, raw);
             assertTrue(reader.read(events, raw), "event " + i);
             assertSame(decoded, reader, raw);
-            assertTrue(layout.parse(raw));
-            assertEquals(layout.idsEnd, reader.layout.idsEnd);
-            assertEquals(layout.predictionStart, reader.layout.predictionStart);
-            assertEquals(layout.predictionEnd, reader.layout.predictionEnd);
+            int attributes = encoded(enc -> {
+                enc.writeMapStart();
+                enc.setItemCount(e.getAttributes().size());
+                for (Map.Entry<String, String> a : e.getAttributes().entrySet()) {
+                    enc.startItem();
+                    enc.writeString(a.getKey());
+                    enc.writeString(a.getValue());
+                }
+                enc.writeMapEnd();
+            });
+            int prediction = encoded(enc -> e.getPrediction().customEncode(enc));
+            int ids = encoded(enc -> {
+                enc.writeString(e.getEventId());
+                enc.writeString(e.getModelId());
+                enc.writeString(e.getModelVersion());
+                enc.writeLong(e.getEventTime());
+            });
+            assertEquals(5 + ids, reader.layout.idsEnd, "event " + i);
+            assertEquals(raw.length - attributes, reader.layout.predictionEnd, "event " + i);
+            assertEquals(raw.length - attributes - prediction, reader.layout.predictionStart, "event " + i);
         }
+    }
+
+    private interface Encoding {
+        void write(BinaryEncoder enc) throws IOException;
+    }
+
+    private static int encoded(Encoding encoding) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+        encoding.write(enc);
+        enc.flush();
+        return bytes.size();
     }
 
     @Test
